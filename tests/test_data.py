@@ -1,0 +1,251 @@
+"""Preparing the digits, and loading them from the sample, an .npz or the Keras cache."""
+
+import pickle
+import socket
+import threading
+import time
+
+import keras
+import numpy as np
+import pytest
+
+import lesson
+
+
+def test_prepare_labels_exactly_the_fives_and_scales_pixels(script, sample):
+    (images, digits), _ = sample
+    pixels, is_five = script.prepare(images, digits)
+
+    assert is_five.dtype == np.float32 and pixels.dtype == np.float32
+    assert np.all(is_five[digits == 5] == 1.0)
+    assert np.all(is_five[digits != 5] == 0.0)
+    assert is_five.sum() == np.sum(digits == 5) == 400
+    assert pixels.min() == 0.0 and pixels.max() == 1.0
+    np.testing.assert_allclose(pixels * 255, images, atol=1e-4)
+
+
+def test_sample_split_is_fixed_and_balanced(sample):
+    (x_train, digits_train), (x_test, digits_test) = sample
+    assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
+    assert x_train.dtype == np.uint8 and 0 <= x_train.min() and x_train.max() == 255
+    assert np.bincount(digits_train).tolist() == [400] * 10
+    assert np.bincount(digits_test).tolist() == [100] * 10
+    # Not one held-out image is also a training image.
+    train_rows = {row.tobytes() for row in x_train}
+    assert not any(row.tobytes() in train_rows for row in x_test)
+    # The split does not depend on any random state a script may have set.
+    np.random.seed(123)
+    keras.utils.set_random_seed(7)
+    (again_train, _), (again_test, _) = lesson.load_sample()
+    assert np.array_equal(again_train, x_train) and np.array_equal(again_test, x_test)
+    # Baseline of the held-out part: 900 of 1,000 digits are not fives.
+    assert np.mean(digits_test != 5) == 0.9
+
+
+def test_valid_npz_loads(small_npz):
+    (x_train, digits_train), (x_test, digits_test) = lesson.load_npz(small_npz, "--data x")
+    with np.load(small_npz) as raw:
+        assert np.array_equal(x_train, raw["x_train"]) and np.array_equal(x_test, raw["x_test"])
+        assert np.array_equal(digits_train, raw["y_train"]) and np.array_equal(digits_test, raw["y_test"])
+
+
+def test_extra_keys_and_float_pixels_are_fine(tmp_path, sample):
+    (x_train, digits_train), _ = sample
+    path = tmp_path / "float.npz"
+    np.savez(path, x_train=x_train[:10] / 1.0, y_train=digits_train[:10], x_test=x_train[:5] / 1.0,
+             y_test=digits_train[:5], notes=np.array([1, 2]))
+    (loaded, _), _ = lesson.load_npz(path, "--data x")
+    assert loaded.dtype == np.float64 and loaded.shape == (10, 28, 28)
+
+
+def good_arrays():
+    rng = np.random.default_rng(0)
+    return {
+        "x_train": rng.integers(0, 256, (6, 28, 28), dtype=np.uint8),
+        "y_train": np.arange(6, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (3, 28, 28), dtype=np.uint8),
+        "y_test": np.arange(3, dtype=np.uint8),
+    }
+
+
+def write_npz(path, **changes):
+    arrays = {**good_arrays(), **changes}
+    np.savez(path, **{key: value for key, value in arrays.items() if value is not None})
+
+
+def make_missing(path):
+    pass
+
+
+def make_folder(path):
+    path.mkdir()
+
+
+def make_empty(path):
+    path.write_bytes(b"")
+
+
+def make_text(path):
+    path.write_text("x_train,y_train\n1,2\n")
+
+
+def make_npy(path):
+    with open(path, "wb") as file:  # np.save would add .npy to the name
+        np.save(file, np.zeros((3, 28, 28)))
+
+
+def make_truncated(path):
+    write_npz(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def make_pickle(path):
+    path.write_bytes(pickle.dumps({"x_train": [1, 2, 3]}))
+
+
+def make_object_array(path):
+    write_npz(path, y_test=np.array([1, "five", None], dtype=object))
+
+
+BAD_FILES = [
+    (make_missing, "no such file"),
+    (make_folder, "is a folder"),
+    (make_empty, "is not an .npz file"),
+    (make_text, "is not an .npz file"),
+    (make_pickle, "is not an .npz file"),
+    (make_npy, "holds a single array (.npy)"),
+    (make_truncated, "is not an .npz file"),
+    (make_object_array, "y_test holds Python objects"),
+    (lambda path: write_npz(path, y_test=None), "has no y_test"),
+    (lambda path: write_npz(path, x_train=np.zeros((6, 784))), "x_train has shape (6, 784)"),
+    (lambda path: write_npz(path, x_test=np.zeros((3, 28, 27))), "x_test has shape (3, 28, 27)"),
+    (lambda path: write_npz(path, x_test=np.full((3, 28, 28), "a")), "x_test holds <U1 values"),
+    (lambda path: write_npz(path, x_train=np.zeros((0, 28, 28)), y_train=np.zeros(0)), "x_train holds no images"),
+    (lambda path: write_npz(path, x_train=np.full((6, 28, 28), 300.0)), "x_train has pixels outside 0..255"),
+    (lambda path: write_npz(path, x_train=np.full((6, 28, 28), np.nan)), "x_train has pixels outside 0..255"),
+    (lambda path: write_npz(path, y_train=np.arange(5)), "y_train has shape (5,); it should hold one label"),
+    (lambda path: write_npz(path, y_test=np.array([0, 10, 2])), "y_test has labels outside 0..9"),
+    (lambda path: write_npz(path, y_test=np.array([0, -1, 2])), "y_test has labels outside 0..9"),
+    (lambda path: write_npz(path, y_test=np.array([0, 1.5, 2])), "y_test has labels outside 0..9"),
+    (lambda path: write_npz(path, y_test=np.array(["0", "1", "2"])), "y_test holds <U1 values"),
+]
+
+
+@pytest.mark.parametrize("make, message", BAD_FILES)
+def test_bad_data_file_gets_its_own_message(tmp_path, make, message):
+    path = tmp_path / "digits.npz"
+    make(path)
+    with pytest.raises(lesson.InputError) as error:
+        lesson.load_npz(path, f"--data {path}")
+    assert message in str(error.value)
+    assert str(error.value).startswith(f"--data {path}")
+    assert "\n" not in str(error.value)
+
+
+def test_unreadable_file_says_permission_denied(tmp_path, monkeypatch):
+    path = tmp_path / "digits.npz"
+    write_npz(path)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    # Root can read any file, so a refusal is simulated where numpy opens it.
+    monkeypatch.setattr(np, "load", refuse)
+    with pytest.raises(lesson.InputError, match="cannot be read \\(permission denied\\)"):
+        lesson.load_npz(path, "--data digits.npz")
+
+
+def test_bad_data_flag_exits_2_with_one_line(script, tmp_path, capsys):
+    path = tmp_path / "digits.npz"
+    write_npz(path, y_train=np.full(6, 11))
+    with pytest.raises(SystemExit) as exit:
+        lesson.run(script.main, ["--data", str(path), "--epochs", "1"])
+    assert exit.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "labels outside 0..9" in error and "Traceback" not in error
+    assert path.exists()  # The learner's file is left alone.
+
+
+# ---------------------------------------------------------------------------
+# With no --data: the Keras cache, the download, and the fallback to the sample
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty Keras home, and the path where Keras would cache MNIST."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    return tmp_path / "datasets" / "mnist.npz"
+
+
+def test_failed_download_falls_back_to_the_sample(cache, monkeypatch, capsys, sample):
+    def no_network(*args, **kwargs):
+        # Keras raises a plain Exception when a download fails.
+        failure = "URL fetch failure on https://example/mnist.npz: None -- [Errno -3] Temporary failure"
+        raise Exception(failure)  # noqa: TRY002
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", no_network)
+    (x_train, _), (x_test, _) = lesson.load_digits(None)
+    assert np.array_equal(x_train, sample[0][0]) and np.array_equal(x_test, sample[1][0])
+    notice = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Could not download")]
+    assert len(notice) == 1
+    assert "Temporary failure" in notice[0] and str(cache.parent) in notice[0] and "--data" in notice[0]
+
+
+def test_download_is_cached_by_keras_own_loader(cache, monkeypatch, small_npz):
+    calls = []
+
+    def fake_download(*args, **kwargs):
+        calls.append(args)
+        return lesson.load_npz(small_npz, "download")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", fake_download)
+    (x_train, _), _ = lesson.load_digits(None)
+    assert calls == [()] and x_train.shape == (800, 28, 28)
+
+
+def test_cached_mnist_is_used_without_the_network(cache, monkeypatch, small_npz, capsys):
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(small_npz.read_bytes())
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("tried to download"))
+    (x_train, _), (x_test, _) = lesson.load_digits(None)
+    assert x_train.shape == (800, 28, 28) and x_test.shape == (200, 28, 28)
+    assert str(cache) in capsys.readouterr().out
+
+
+def test_corrupt_cache_falls_back_and_is_kept(cache, monkeypatch, capsys):
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"PK\x03\x04 half a download")
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("tried to download"))
+    (x_train, _), _ = lesson.load_digits(None)
+    assert x_train.shape == (4000, 28, 28)
+    out = capsys.readouterr().out
+    assert f"Cannot use the full MNIST set: the cached {cache} is not an .npz file" in out
+    assert cache.read_bytes() == b"PK\x03\x04 half a download"
+
+
+def test_silent_proxy_gives_up_and_falls_back(cache, monkeypatch, capsys):
+    """A proxy on loopback that accepts the connection and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    proxy = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.setenv(name, proxy)
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(lesson, "NETWORK_TIMEOUT_SECONDS", 1)
+
+    started = time.monotonic()
+    (x_train, _), _ = lesson.load_digits(None)
+    waited = time.monotonic() - started
+    listener.close()
+
+    assert accepted, "the download never reached the proxy"
+    assert x_train.shape == (4000, 28, 28)
+    assert waited < 10
+    assert "Could not download MNIST" in capsys.readouterr().out
+    assert socket.getdefaulttimeout() is None  # The timeout was put back.
+    assert not cache.exists()

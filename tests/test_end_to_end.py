@@ -1,0 +1,113 @@
+"""Both scripts, run as a learner runs them, on the real bundled digits at their defaults.
+
+Each script runs twice, all four runs at once, to check that the same seed
+gives the same numbers. The lecture's claims are checked on what they print
+and on the --csv file they write.
+"""
+
+import csv
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SCRIPTS
+
+EPOCHS = 40  # The scripts' default, checked by test_help_shows_every_flag_with_its_default.
+BASELINE = 0.9  # 900 of the sample's 1,000 held-out digits are not fives.
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs")
+    started = {}
+    for name in SCRIPTS:
+        for attempt in (1, 2):
+            history = folder / f"{name}-{attempt}.csv"
+            process = subprocess.Popen(
+                [sys.executable, str(ROOT / f"{name}.py"), "--data", "sample", "--csv", str(history)],
+                cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ,
+            )
+            started[name, attempt] = process, history
+    results = {}
+    for key, (process, history) in started.items():
+        out, err = process.communicate(timeout=300)
+        with open(history) as file:
+            rows = list(csv.DictReader(file))
+        results[key] = {"code": process.returncode, "out": out, "err": err, "csv": history.read_text(), "rows": rows}
+    return results
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_run_prints_a_clean_line_for_every_epoch(runs, name):
+    run = runs[name, 1]
+    assert run["code"] == 0, run["err"]
+    assert "Traceback" not in run["err"]
+    assert "\r" not in run["out"] and "\b" not in run["out"]
+    epoch_lines = [line for line in run["out"].splitlines() if line.startswith("Epoch ")]
+    assert [int(re.match(r"Epoch +(\d+)/40:", line).group(1)) for line in epoch_lines] == list(range(1, EPOCHS + 1))
+    assert [row["epoch"] for row in run["rows"]] == [str(epoch) for epoch in range(EPOCHS)]
+    assert list(run["rows"][0]) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    # The printed held-out accuracy of each epoch is the one in the CSV.
+    for line, row in zip(epoch_lines, run["rows"]):
+        assert f"held-out accuracy {100 * float(row['val_accuracy']):.1f}%" in line
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_same_seed_gives_identical_runs(runs, name):
+    assert runs[name, 1]["csv"] == runs[name, 2]["csv"]
+    assert runs[name, 1]["out"] == runs[name, 2]["out"]
+
+
+def final_held_out_accuracy(run):
+    accuracy = float(run["rows"][-1]["val_accuracy"])
+    # The report's own count agrees with Keras' accuracy.
+    correct = int(re.search(r"this perceptron scores [\d.]+% \((\d+) right\)", run["out"]).group(1))
+    assert correct == round(accuracy * 1000)
+    assert f'always answering "not five" scores {100 * BASELINE:.1f}%' in run["out"]
+    return accuracy
+
+
+def test_sigmoid_learns_well_above_the_baseline(runs):
+    run = runs["perceptron-sigmoid", 1]
+    accuracy = final_held_out_accuracy(run)
+    assert accuracy >= 0.96
+    assert accuracy >= BASELINE + 0.05
+    # It really improved with the epochs.
+    assert float(run["rows"][-1]["val_accuracy"]) > float(run["rows"][0]["val_accuracy"])
+    assert float(run["rows"][-1]["loss"]) < float(run["rows"][0]["loss"])
+    low, high = map(float, re.search(r"range from (\S+) to (\S+?)\.\n", run["out"]).groups())
+    assert 0 <= low <= high <= 1
+    assert "Every output lies in 0..1, as the sigmoid promises." in run["out"]
+
+
+def test_linear_unit_learns_nothing_and_its_outputs_leave_0_to_1(runs):
+    run = runs["perceptron-single", 1]
+    accuracy = final_held_out_accuracy(run)
+    assert accuracy <= BASELINE + 0.01
+    # It does not improve with the epochs either.
+    assert all(float(row["val_accuracy"]) <= BASELINE + 0.01 for row in run["rows"])
+    low, high = map(float, re.search(r"the outputs ranged from (\S+) to (\S+) \(", run["out"]).groups())
+    # Visibly outside 0..1: millions of times too large, before they overflowed.
+    assert max(-low, high) > 1e6
+    assert re.search(r"the loss stopped being a number by epoch 1, batch \d+\.", run["out"])
+    assert "Why: a linear output has no limit, and at learning rate 0.5" in run["out"]
+
+
+def readme_block(title):
+    """The lines of the README's example output that follows `title`."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split(title, 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip() and line.strip() != "..."]
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_readme_shows_what_the_run_prints(runs, name):
+    printed = runs[name, 1]["out"].splitlines()
+    shown = readme_block(f"<!-- output of {name}.py -->")
+    assert len(shown) > 20
+    offline_notice = ("Downloading data from ", "Could not download MNIST (")
+    missing = [line for line in shown if line not in printed and not line.startswith(offline_notice)]
+    assert not missing, "README lines this run did not print"
