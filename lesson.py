@@ -396,7 +396,8 @@ def report(model, x_test, y_test, digits_test, watch):
 
     if watch.not_finite_at is not None:
         print(
-            f"While training, the outputs ranged from {_number(watch.lowest)} to {_number(watch.highest)} "
+            f"While training, the outputs on the first {len(watch.pixels):,} held-out digits ranged from "
+            f"{_number(watch.lowest)} to {_number(watch.highest)} "
             f"(the largest by {_where(watch.largest_at)}), and the loss stopped being a number "
             f"by {_where(watch.not_finite_at)}."
         )
@@ -406,4 +407,7 @@ def report(model, x_test, y_test, digits_test, watch):
             'batch until they overflow to inf and nan. nan > 0.5 is false, so every digit is called "not five".'
         )
     elif watch.largest_at is not None:
-        print(f"While training, the outputs ranged from {_number(watch.lowest)} to {_number(watch.highest)}.")
+        print(
+            f"While training, the outputs on the first {len(watch.pixels):,} held-out digits ranged from "
+            f"{_number(watch.lowest)} to {_number(watch.highest)}."
+        )
