@@ -43,7 +43,7 @@ class InputError(Exception):
 # Flags
 
 
-class _OneLineErrorParser(argparse.ArgumentParser):
+class OneLineErrorParser(argparse.ArgumentParser):
     def error(self, message):
         # argparse would print the whole usage first; one line is easier to read.
         self.exit(2, f"{self.prog}: error: {message}. See --help.\n")
@@ -90,7 +90,7 @@ def parse_arguments(
     leaves out --csv and --no-plots, for compare.py and experiments.py, and
     `experiments` names the choices of experiments.py's first argument.
     """
-    parser = _OneLineErrorParser(
+    parser = OneLineErrorParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     if experiments:
@@ -133,19 +133,29 @@ def parse_arguments(
             "--csv", metavar="PATH",
             help="also write the accuracy and loss of every epoch to this CSV file",
         )
+        parser.add_argument(
+            "--save-model", metavar="PATH",
+            help="also save the trained model to this .keras file, for predict.py",
+        )
     args = parser.parse_args(argv)
     if getattr(args, "csv", None) is not None:
         problem = _why_not_writable(args.csv)
         if problem:
             parser.error(f"argument --csv: {problem}")
+    if getattr(args, "save_model", None) is not None:
+        problem = _why_not_writable(args.save_model)
+        if not args.save_model.endswith(".keras"):
+            problem = f"{args.save_model} does not end in .keras; Keras saves models as NAME.keras"
+        if problem:
+            parser.error(f"argument --save-model: {problem}")
     if not getattr(args, "no_plots", False):
-        problem = _why_no_folder(args.out)
+        problem = why_no_folder(args.out)
         if problem:
             parser.error(f"argument --out: {problem}")
     return args
 
 
-def _why_no_folder(folder):
+def why_no_folder(folder):
     """Say why pictures cannot be saved in folder, before any training time is spent."""
     if os.path.exists(folder) and not os.path.isdir(folder):
         return f"{folder} is a file, not a folder; choose a folder for the pictures"
@@ -163,7 +173,7 @@ def _why_not_writable(path):
     """Say why a file cannot be written at path, before any training time is spent."""
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        return f"{path} is a folder; give a file name such as {os.path.join(path, 'history.csv')}"
+        return f"{path} is a folder; give a file name in it"
     if not os.path.isdir(folder):
         return f"the folder {folder} does not exist; create it or choose another path"
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
@@ -181,6 +191,26 @@ def load_script(file_name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_model(path):
+    """Load a model saved by the scripts' --save-model, in Keras' safe mode."""
+    if not path.endswith(".keras"):
+        raise InputError(f"{path} does not end in .keras; pass a model saved with --save-model")
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such file. Save one with: python perceptron-sigmoid.py --save-model {path}")
+    try:
+        # Safe mode refuses to run code stored in the file, such as a lambda.
+        model = keras.models.load_model(path, safe_mode=True)
+    except Exception as error:  # noqa: BLE001  Any failure means the same to the learner.
+        reason = " ".join(str(error).split())[:200]
+        raise InputError(f"{path} cannot be loaded as a Keras model ({reason})")
+    if model.input_shape != (None, 28, 28) or model.output_shape != (None, 1):
+        raise InputError(
+            f"{path} takes {model.input_shape} and gives {model.output_shape}; "
+            "predict.py needs a model that takes 28x28 digits and gives one output"
+        )
+    return model
 
 
 def run(main, argv=None):

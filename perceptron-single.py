@@ -98,6 +98,10 @@ def main(argv=None):
     )
 
     lesson.report(model, x_test, y_test, digits_test, watch)
+    if args.save_model:
+        # A .keras file holds the model and its weights; predict.py loads it.
+        model.save(args.save_model)
+        print(f"\nModel written: {args.save_model}")
     if not args.no_plots:
         lesson.draw_pictures(model, history, watch, x_test, y_test, digits_test, args.out)
     return model

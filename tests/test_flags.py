@@ -40,7 +40,7 @@ def test_csv_path_is_checked_before_training(script, tmp_path, capsys):
     folder.mkdir()
     for path, message in [
         (tmp_path / "missing" / "history.csv", "does not exist; create it or choose another path"),
-        (folder, "is a folder; give a file name such as"),
+        (folder, "is a folder; give a file name in it"),
     ]:
         with pytest.raises(SystemExit) as exit:
             lesson.run(script.main, ["--data", "sample", "--csv", str(path)])

@@ -1,0 +1,183 @@
+"""--save-model and predict.py: the perceptron's verdict on digits saved as images."""
+
+import re
+
+import keras
+import numpy as np
+import PIL.Image
+import pytest
+
+import lesson
+from conftest import load_script
+
+
+@pytest.fixture(scope="module")
+def predict():
+    return load_script("predict")
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "five.keras"
+    sigmoid = load_script("perceptron-sigmoid")
+    model = sigmoid.main(["--data", "sample", "--epochs", "5", "--no-plots", "--save-model", str(path)])
+    return model, path
+
+
+def write_digit(pixels, path, style, size):
+    """Save a 28x28 MNIST digit as a person might: any size, white on black or dark on white."""
+    image = PIL.Image.fromarray(pixels if style == "white on black" else 255 - pixels)
+    if style == "dark on white, colour JPEG":
+        image = image.convert("RGB")
+    image.resize((size, size), PIL.Image.Resampling.BILINEAR).save(path)
+
+
+def verdicts(printed):
+    return {path: (verdict, float(output))
+            for path, verdict, output in re.findall(r"^(.+): (five|not five) \((\S+)\)$", printed, re.MULTILINE)}
+
+
+def test_saved_model_is_the_trained_model(saved_model):
+    model, path = saved_model
+    loaded = lesson.load_model(str(path))
+    for trained, reloaded in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(trained, reloaded)
+
+
+def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sample, tmp_path, capsys):
+    model, model_path = saved_model
+    _, (x_test, digits_test) = sample
+    chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:30], np.flatnonzero(digits_test != 5)[:30]])
+    in_memory = lesson.predict(model, x_test[chosen].astype("float32") / 255) > 0.5
+    expected, paths = {}, []
+    for style, suffix in [("white on black", "png"), ("dark on white", "png"), ("dark on white, colour JPEG", "jpg")]:
+        for size in (28, 90, 250):
+            for index, says_five in zip(chosen, in_memory):
+                path = str(tmp_path / f"{index}-{style.split(',')[0].replace(' ', '-')}-{size}.{suffix}")
+                write_digit(x_test[index], path, style, size)
+                paths.append(path)
+                expected[path] = "five" if says_five else "not five"
+
+    assert lesson.run(predict.main, [str(model_path), *paths]) == 0
+    printed = capsys.readouterr().out
+    lines = printed.strip().splitlines()
+    assert len(lines) == len(paths)
+    assert all(re.fullmatch(r".+: (five|not five) \(\d\.\d\d\)", line) for line in lines)
+    got = verdicts(printed)
+    agree = np.mean([got[path][0] == expected[path] for path in paths])
+    assert agree >= 0.95, f"only {agree:.1%} agree"
+    assert sum(verdict == "five" for verdict, _ in got.values()) > 100  # Fives are found, not just others.
+
+
+def test_same_digit_in_either_style_gives_the_same_input(predict, sample, tmp_path):
+    (x_train, _), _ = sample
+    for index in range(5):
+        white, dark = tmp_path / "white.png", tmp_path / "dark.png"
+        write_digit(x_train[index], white, "white on black", 120)
+        write_digit(x_train[index], dark, "dark on white", 120)
+        first = predict.prepare_image(predict.read_image(white))
+        second = predict.prepare_image(predict.read_image(dark))
+        # Equal but for the rounding of the resized pixels, one grey level at most.
+        np.testing.assert_allclose(first, second, atol=1 / 255)
+        assert first.shape == (28, 28) and first.min() == 0 and first.max() == 1
+        # Centred by its centre of mass, like MNIST.
+        rows, columns = np.indices(first.shape)
+        assert abs((rows * first).sum() / first.sum() - 14) <= 1
+        assert abs((columns * first).sum() / first.sum() - 14) <= 1
+        # And close to the MNIST digit it came from.
+        assert np.corrcoef(first.ravel(), x_train[index].ravel())[0, 1] > 0.8
+
+
+def test_bad_images_get_a_line_each_and_the_rest_still_run(predict, saved_model, sample, tmp_path, capsys):
+    _, model_path = saved_model
+    (x_train, _), _ = sample
+    good = tmp_path / "good.png"
+    write_digit(x_train[0], good, "dark on white", 60)
+    text = tmp_path / "notes.txt"
+    text.write_text("not a picture")
+    truncated = tmp_path / "truncated.png"
+    truncated.write_bytes(good.read_bytes()[:60])
+    white = tmp_path / "white.png"
+    PIL.Image.new("L", (40, 40), 255).save(white)
+    black = tmp_path / "black.jpg"
+    PIL.Image.new("RGB", (40, 40), "black").save(black)
+    folder = tmp_path / "drawings"
+    folder.mkdir()
+    bad = [
+        (text, "is not a PNG or JPEG image that can be read"),
+        (truncated, "is not a PNG or JPEG image that can be read"),
+        (white, "looks blank: no digit found"),
+        (black, "looks blank: no digit found"),
+        (tmp_path / "missing.png", "no such file"),
+        (folder, "is a folder, not an image"),
+    ]
+    code = lesson.run(predict.main, [str(model_path), str(good), *[str(path) for path, _ in bad]])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out.startswith(f"{good}: ")
+    errors = captured.err.strip().splitlines()
+    assert errors == [f"{path}: error: {message}" for path, message in bad]
+    assert "Traceback" not in captured.err
+
+
+def test_show_input_saves_what_the_model_saw(predict, saved_model, sample, tmp_path, capsys):
+    _, model_path = saved_model
+    (x_train, _), _ = sample
+    drawing = tmp_path / "my five.jpg"
+    write_digit(x_train[0], drawing, "dark on white, colour JPEG", 200)
+    assert lesson.run(predict.main, [str(model_path), str(drawing), "--show-input", str(tmp_path / "seen")]) == 0
+    seen = np.asarray(PIL.Image.open(tmp_path / "seen" / "my five-28x28.png"), dtype=np.float32) / 255
+    expected = predict.prepare_image(predict.read_image(drawing))
+    np.testing.assert_allclose(seen, expected, atol=1 / 255)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda path: None, "no such file"),
+        (lambda path: path.write_text("not a zip"), "cannot be loaded as a Keras model"),
+    ],
+)
+def test_bad_model_file_exits_2(predict, tmp_path, capsys, make, message):
+    model_path = tmp_path / "five.keras"
+    make(model_path)
+    with pytest.raises(SystemExit) as exit:
+        lesson.run(predict.main, [str(model_path), "digit.png"])
+    assert exit.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and message in error
+
+
+def test_model_with_code_in_it_is_refused(tmp_path):
+    marker = tmp_path / "ran.txt"
+    # Calling this layer creates the marker file: code that loading must never run.
+    # The path is written into the lambda's code, so Keras can store it in the file.
+    touch_marker = eval(f"lambda x: x + 0 * len(str(__import__('pathlib').Path({str(marker)!r}).touch()))")
+    model = keras.Sequential([
+        keras.Input((28, 28)),
+        keras.layers.Lambda(touch_marker),
+        keras.layers.Flatten(),
+        keras.layers.Dense(1),
+    ])
+    path = tmp_path / "sneaky.keras"
+    model.save(path)
+    marker.unlink()
+    with pytest.raises(lesson.InputError, match="cannot be loaded as a Keras model"):
+        lesson.load_model(str(path))
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("five.h5", "does not end in .keras"),
+        ("missing-folder/five.keras", "does not exist; create it"),
+    ],
+)
+def test_save_model_path_is_checked_before_training(script, path, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit:
+        lesson.run(script.main, ["--data", "sample", "--save-model", path])
+    assert exit.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "argument --save-model: " in error and message in error
