@@ -49,33 +49,37 @@ class OneLineErrorParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}. See --help.\n")
 
 
-def _whole_number_above_zero(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
-    return value
+# The largest values the flags accept. Anything larger is surely a typo, and
+# would train for days or mean nothing.
+MOST_EPOCHS = 1000
+LARGEST_BATCH = 100_000
+LARGEST_LEARNING_RATE = 1000
 
 
-def _number_above_zero(text):
+def _whole_number(lowest, highest):
+    """An argparse type: a whole number from lowest to highest."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not lowest <= value <= highest:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {lowest} to {highest:,}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _learning_rate(text):
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number above 0 such as 0.1, got {text!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a number above 0 such as 0.1, got {text!r}")
-    return value
-
-
-def _seed(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 4294967295, got {text!r}")
+        value = math.nan
+    if not 0 < value <= LARGEST_LEARNING_RATE:  # Also false for nan.
+        raise argparse.ArgumentTypeError(
+            f"expected a number above 0 and at most {LARGEST_LEARNING_RATE}, such as 0.1, got {text!r}"
+        )
     return value
 
 
@@ -103,21 +107,21 @@ def parse_arguments(
         "sample when that fails)",
     )
     parser.add_argument(
-        "--epochs", type=_whole_number_above_zero, default=epochs,
+        "--epochs", type=_whole_number(1, MOST_EPOCHS), default=epochs,
         help="passes over the training digits (default: %(default)s)",
     )
     if batch_size is not None:
         parser.add_argument(
-            "--batch-size", type=_whole_number_above_zero, default=batch_size,
+            "--batch-size", type=_whole_number(1, LARGEST_BATCH), default=batch_size,
             help="digits per SGD step (default: %(default)s)",
         )
     if learning_rate is not None:
         parser.add_argument(
-            "--learning-rate", type=_number_above_zero, default=learning_rate,
+            "--learning-rate", type=_learning_rate, default=learning_rate,
             help="size of each SGD step (default: %(default)s)",
         )
     parser.add_argument(
-        "--seed", type=_seed, default=seed,
+        "--seed", type=_whole_number(0, 2**32 - 1), default=seed,
         help="seed for the starting weights and the shuffling (default: %(default)s)",
     )
     parser.add_argument(

@@ -1,9 +1,12 @@
 """Preparing the digits, and loading them from the sample, an .npz or the Keras cache."""
 
+import pathlib
 import pickle
+import re
 import socket
 import threading
 import time
+import urllib.request
 
 import keras
 import numpy as np
@@ -124,6 +127,14 @@ BAD_FILES = [
     (lambda path: write_npz(path, x_train=np.zeros((0, 28, 28)), y_train=np.zeros(0)), "x_train holds no images"),
     (lambda path: write_npz(path, x_train=np.full((6, 28, 28), 300.0)), "x_train has pixels outside 0..255"),
     (lambda path: write_npz(path, x_train=np.full((6, 28, 28), np.nan)), "x_train has pixels outside 0..255"),
+    (lambda path: write_npz(path, x_test=np.full((3, 28, 28), np.inf)), "x_test has pixels outside 0..255"),
+    (lambda path: write_npz(path, x_test=np.full((3, 28, 28), -1.0)), "x_test has pixels outside 0..255"),
+    (lambda path: write_npz(path, x_train=np.zeros((6, 28, 28, 1))), "x_train has shape (6, 28, 28, 1)"),
+    (lambda path: write_npz(path, x_train=np.zeros((6, 28, 28), dtype=object)), "x_train holds Python objects"),
+    (lambda path: write_npz(path, x_test=np.zeros((3, 28, 28), dtype=complex)), "x_test holds complex128 values"),
+    (lambda path: write_npz(path, y_test=np.array([0, np.nan, 2])), "y_test has labels outside 0..9"),
+    (lambda path: write_npz(path, y_test=np.zeros((3, 1))), "y_test has shape (3, 1)"),
+    (lambda path: write_npz(path, x_test=np.zeros((0, 28, 28)), y_test=np.zeros(0)), "x_test holds no images"),
     (lambda path: write_npz(path, y_train=np.arange(5)), "y_train has shape (5,); it should hold one label"),
     (lambda path: write_npz(path, y_test=np.array([0, 10, 2])), "y_test has labels outside 0..9"),
     (lambda path: write_npz(path, y_test=np.array([0, -1, 2])), "y_test has labels outside 0..9"),
@@ -237,6 +248,8 @@ def test_silent_proxy_gives_up_and_falls_back(cache, monkeypatch, capsys):
     for name in ("no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(lesson, "NETWORK_TIMEOUT_SECONDS", 1)
+    # urllib reads the proxy settings once, into an opener it keeps: start afresh, and put it back after.
+    monkeypatch.setattr(urllib.request, "_opener", None)
 
     started = time.monotonic()
     (x_train, _), _ = lesson.load_digits(None)
@@ -249,3 +262,63 @@ def test_silent_proxy_gives_up_and_falls_back(cache, monkeypatch, capsys):
     assert "Could not download MNIST" in capsys.readouterr().out
     assert socket.getdefaulttimeout() is None  # The timeout was put back.
     assert not cache.exists()
+
+
+class MakesMarker:
+    """A pickle whose loading would create a file: code that must never run."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (pathlib.Path(self.marker).touch, ())
+
+
+def test_pickled_code_is_refused_and_never_runs(tmp_path):
+    marker = tmp_path / "ran.txt"
+    raw = tmp_path / "raw-pickle.npz"
+    raw.write_bytes(pickle.dumps(MakesMarker(marker)))
+    inside = tmp_path / "object-array.npz"
+    write_npz(inside, y_train=np.array([MakesMarker(marker)] * 6, dtype=object))
+    assert not marker.exists()
+    for path, message in [(raw, "is not an .npz file"), (inside, "y_train holds Python objects")]:
+        with pytest.raises(lesson.InputError, match=re.escape(message)):
+            lesson.load_npz(path, f"--data {path}")
+    assert not marker.exists()
+    # The payload is real: unpickling it does create the marker.
+    pickle.loads(raw.read_bytes())
+    assert marker.exists()
+
+
+def test_download_without_dns_falls_back_at_once(cache, monkeypatch, capsys):
+    """No mock of Keras here: its real download meets a machine with no DNS."""
+    for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(urllib.request, "_opener", None)
+    started = time.monotonic()
+    (x_train, _), _ = lesson.load_digits(None)
+    assert time.monotonic() - started < 10
+    assert x_train.shape == (4000, 28, 28)
+    notice = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Could not download")]
+    assert len(notice) == 1 and "tests are offline: refused to look up" in notice[0]
+
+
+def test_truncated_cache_falls_back_and_is_kept(cache, monkeypatch, capsys, small_npz):
+    cache.parent.mkdir(parents=True)
+    half = small_npz.read_bytes()[: small_npz.stat().st_size // 2]
+    cache.write_bytes(half)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("tried to download"))
+    (x_train, _), _ = lesson.load_digits(None)
+    assert x_train.shape == (4000, 28, 28)
+    notice = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Cannot use the full MNIST")]
+    assert len(notice) == 1 and str(cache) in notice[0]
+    assert cache.read_bytes() == half
+
+
+def test_readme_counts_the_bad_files_tried():
+    readme = (lesson_root() / "README.md").read_text()
+    assert f"{len(BAD_FILES)} bad data files" in readme
+
+
+def lesson_root():
+    return pathlib.Path(lesson.__file__).parent

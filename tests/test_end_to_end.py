@@ -6,10 +6,13 @@ and on the --csv file they write.
 """
 
 import csv
+import io
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -31,7 +34,7 @@ def runs(tmp_path_factory):
                 cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ,
             )
             started[name, attempt] = process, history
-    results = {}
+    results = {"interrupted": interrupt_a_long_run(folder)}
     for key, (process, history) in started.items():
         out, err = process.communicate(timeout=300)
         with open(history) as file:
@@ -41,6 +44,36 @@ def runs(tmp_path_factory):
             "folder": folder,
         }
     return results
+
+
+def interrupt_a_long_run(folder):
+    """Start a long run, press Ctrl-C (send SIGINT) after two epochs, and see what is left."""
+    history = folder / "interrupted.csv"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "perceptron-sigmoid.py"), "--data", "sample", "--epochs", "1000",
+         "--csv", str(history), "--no-plots"],
+        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if history.exists() and len(history.read_text().splitlines()) >= 3:  # A header and two epochs.
+            break
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return {"code": process.returncode, "out": out, "err": err, "csv": history.read_text()}
+
+
+def test_ctrl_c_stops_a_real_run_with_130_and_keeps_the_csv(runs):
+    run = runs["interrupted"]
+    assert run["code"] == 130
+    assert run["err"].strip().endswith("Stopped by Ctrl-C.")
+    assert "Traceback" not in run["err"]
+    rows = list(csv.DictReader(io.StringIO(run["csv"])))
+    assert 2 <= len(rows) < 1000
+    assert [row["epoch"] for row in rows] == [str(epoch) for epoch in range(len(rows))]
+    assert all(0.9 <= float(row["val_accuracy"]) <= 1 for row in rows)
+    assert run["csv"].endswith("\n")  # The last row was written whole.
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

@@ -2,37 +2,75 @@
 
 import csv
 import difflib
+import os
 import re
 
 import pytest
 
 import lesson
-from conftest import ROOT
+from conftest import ROOT, load_script
+
+NUMERIC_FLAGS = {
+    "--epochs": (
+        "expected a whole number from 1 to 1,000",
+        ["0", "-3", "2.5", "nan", "inf", "ten", "1001", "1000000000000"],
+    ),
+    "--batch-size": (
+        "expected a whole number from 1 to 100,000",
+        ["0", "-32", "0.5", "nan", "inf", "many", "100001", "99999999999999999999"],
+    ),
+    "--learning-rate": (
+        "expected a number above 0 and at most 1000, such as 0.1",
+        ["0", "-0.1", "nan", "inf", "1e-400", "fast", "1001", "1e309"],
+    ),
+    "--seed": (
+        "expected a whole number from 0 to 4,294,967,295",
+        ["-1", "1.5", "nan", "inf", "seed", "4294967296"],
+    ),
+}
+# Each program, the words its flags follow, and the numeric flags it takes.
+PROGRAMS = {
+    "perceptron-single": ([], list(NUMERIC_FLAGS)),
+    "perceptron-sigmoid": ([], list(NUMERIC_FLAGS)),
+    "compare": ([], list(NUMERIC_FLAGS)),
+    "experiments": (["learning-rate"], ["--epochs", "--seed"]),
+}
+BAD_FLAGS = [
+    (program, [*words, flag, value], f"argument {flag}: {message}, got '{value}'")
+    for program, (words, flags) in PROGRAMS.items()
+    for flag in flags
+    for value in NUMERIC_FLAGS[flag][1]
+    for message in [NUMERIC_FLAGS[flag][0]]
+] + [
+    (program, [*words, "--epoch", "3", "--colour"], "unrecognized arguments: --colour")
+    for program, (words, _) in PROGRAMS.items()
+] + [
+    ("predict", ["five.keras", "digit.png", "--colour"], "unrecognized arguments: --colour"),
+    ("predict", [], "the following arguments are required: model, IMAGE"),
+    ("experiments", [], "the following arguments are required: experiment"),
+]
 
 
-@pytest.mark.parametrize(
-    "flags, message",
-    [
-        (["--epochs", "0"], "argument --epochs: expected a whole number above 0, got '0'"),
-        (["--epochs", "-3"], "argument --epochs: expected a whole number above 0, got '-3'"),
-        (["--epochs", "2.5"], "argument --epochs: expected a whole number above 0, got '2.5'"),
-        (["--batch-size", "0"], "argument --batch-size: expected a whole number above 0, got '0'"),
-        (["--batch-size", "many"], "argument --batch-size: expected a whole number above 0, got 'many'"),
-        (["--learning-rate", "0"], "argument --learning-rate: expected a number above 0 such as 0.1, got '0'"),
-        (["--learning-rate", "-0.1"], "argument --learning-rate: expected a number above 0 such as 0.1, got '-0.1'"),
-        (["--learning-rate", "nan"], "argument --learning-rate: expected a number above 0 such as 0.1, got 'nan'"),
-        (["--learning-rate", "inf"], "argument --learning-rate: expected a number above 0 such as 0.1, got 'inf'"),
-        (["--learning-rate", "fast"], "argument --learning-rate: expected a number above 0 such as 0.1, got 'fast'"),
-        (["--seed", "-1"], "argument --seed: expected a whole number from 0 to 4294967295, got '-1'"),
-        (["--epoch", "3", "--colour"], "unrecognized arguments: --colour"),
-    ],
-)
-def test_bad_flag_exits_2_with_one_line(script, flags, message, capsys):
+@pytest.fixture(scope="module")
+def programs():
+    return {name: load_script(name) for name in [*PROGRAMS, "predict"]}
+
+
+@pytest.mark.parametrize("program, flags, message", BAD_FLAGS)
+def test_bad_flag_exits_2_with_one_line(programs, program, flags, message, capsys):
     with pytest.raises(SystemExit) as exit:
-        lesson.run(script.main, flags)
+        lesson.run(programs[program].main, flags)
     assert exit.value.code == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and ": error: " in error and message in error
+
+
+def test_largest_values_are_accepted(sigmoid):
+    args = lesson.parse_arguments(
+        ["--epochs", "1000", "--batch-size", "100000", "--learning-rate", "1000", "--seed", "4294967295"],
+        "", "perceptron-sigmoid.py", epochs=1, batch_size=1, learning_rate=1.0, seed=0,
+    )
+    assert (args.epochs, args.batch_size, args.learning_rate, args.seed) == (1000, 100_000, 1000.0, 2**32 - 1)
 
 
 def test_csv_path_is_checked_before_training(script, tmp_path, capsys):
@@ -95,3 +133,28 @@ def test_ctrl_c_exits_130_and_keeps_the_csv(script, small_npz, tmp_path, monkeyp
     with open(history) as file:
         rows = list(csv.DictReader(file))
     assert [row["epoch"] for row in rows] == ["0", "1"]
+
+
+@pytest.mark.parametrize("flag, name", [("--csv", "history.csv"), ("--out", "pictures"), ("--save-model", "five.keras")])
+def test_unwritable_folder_is_refused_before_training(script, flag, name, tmp_path, monkeypatch, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+
+    def access(path, mode):
+        # Tests run as root, who may write anywhere, so a locked folder is played here.
+        return False if str(path).startswith(str(locked)) else real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    with pytest.raises(SystemExit) as exit:
+        lesson.run(script.main, ["--data", "sample", flag, str(locked / name)])
+    assert exit.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and f"argument {flag}: " in captured.err
+    assert "cannot be written (permission denied)" in captured.err
+    assert "Digits:" not in captured.out  # Stopped before loading, let alone training.
+    assert list(locked.iterdir()) == []
+
+
+def test_readme_counts_the_bad_flags_tried():
+    assert f"{len(BAD_FLAGS)} bad flag values across the four" in (ROOT / "README.md").read_text()

@@ -1,0 +1,111 @@
+"""The data loader against 1,000 generated files: each is loaded as valid or
+refused with the loader's own clear error. Nothing else may escape."""
+
+import io
+import pathlib
+import tempfile
+import zipfile
+
+import numpy as np
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import lesson
+
+KEYS = ["x_train", "y_train", "x_test", "y_test"]
+DTYPES = ["uint8", "int16", "int64", "float32", "float64", "bool", "complex64", "<U2", "object"]
+SPECIAL_VALUES = [0, 1, 5, 9, 10, 255, 256, -1, 0.5, np.nan, np.inf, -np.inf, 1e30]
+
+
+@st.composite
+def arrays(draw, images):
+    count = draw(st.integers(0, 4))
+    if images:
+        shape = draw(st.sampled_from([(count, 28, 28), (count, 28, 28), (count, 784), (count, 28, 27), (28, 28),
+                                      (count, 28, 28, 1), ()]))
+    else:
+        shape = draw(st.sampled_from([(count,), (count,), (count, 1), (), (count + 1,)]))
+    dtype = draw(st.sampled_from(DTYPES))
+    fill = draw(st.sampled_from(SPECIAL_VALUES + ["random"]))
+    size = int(np.prod(shape))
+    if fill == "random":
+        values = np.random.default_rng(draw(st.integers(0, 2**16))).integers(0, 256 if images else 10, size)
+    else:
+        values = np.full(size, fill)
+    if dtype == "object":
+        return np.array(list(values) + [None], dtype=object)[:size].reshape(shape)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return values.astype(dtype).reshape(shape)
+
+
+@st.composite
+def valid_arrays(draw, images, count):
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    dtype = draw(st.sampled_from(["uint8", "int64", "float32", "float64"]))
+    if images:
+        return rng.integers(0, 256, (count, 28, 28)).astype(dtype)
+    return rng.integers(0, 10, count).astype(dtype)
+
+
+@st.composite
+def npz_files(draw):
+    contents = {}
+    spoiled = draw(st.sampled_from([None, *KEYS]))  # At most one key of an otherwise valid file...
+    wild = draw(st.integers(0, 3)) == 2  # ...or every key drawn at random.
+    counts = {"train": draw(st.integers(1, 4)), "test": draw(st.integers(1, 4))}
+    for key in KEYS:
+        if draw(st.integers(0, 19)) == 7:  # Now and then a key is missing.
+            continue
+        if wild or key == spoiled:
+            contents[key] = draw(arrays(images=key.startswith("x")))
+        else:
+            contents[key] = draw(valid_arrays(key.startswith("x"), counts[key.split("_")[1]]))
+    if draw(st.booleans()):
+        contents["notes"] = np.arange(3)  # Extra keys are fine.
+    buffer = io.BytesIO()
+    np.savez(buffer, **contents)
+    data = buffer.getvalue()
+    damage = draw(st.sampled_from(["none", "none", "truncate", "flip"]))
+    if damage == "truncate":
+        data = data[: draw(st.integers(0, len(data)))]
+    elif damage == "flip" and data:
+        position = draw(st.integers(0, len(data) - 1))
+        data = data[:position] + bytes([data[position] ^ 0xFF]) + data[position + 1:]
+    return data
+
+
+def zip_with(member, payload):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, payload)
+    return buffer.getvalue()
+
+
+files = st.one_of(
+    npz_files(),
+    npz_files(),
+    st.binary(max_size=2000),
+    st.builds(zip_with, st.sampled_from(["x_train.npy", "y_test.npy", "notes.txt"]), st.binary(max_size=300)),
+)
+
+FOLDER = pathlib.Path(tempfile.mkdtemp(prefix="loader-fuzz-"))
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files)
+def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(data):
+    path = FOLDER / "digits.npz"
+    path.write_bytes(data)
+    try:
+        digits = lesson.load_npz(path, "--data digits.npz")
+    except lesson.InputError as error:
+        message = str(error)
+        assert message.startswith("--data digits.npz") and "\n" not in message
+        event("refused: " + message.split(": ", 1)[-1].split(";")[0][:40])
+        return
+    event("accepted")
+    for images, labels in digits:
+        assert images.ndim == 3 and images.shape[1:] == (28, 28) and len(images) > 0
+        assert np.all(np.isfinite(images)) and images.min() >= 0 and images.max() <= 255
+        assert labels.shape == (len(images),) and labels.dtype == np.int64
+        assert set(np.unique(labels)) <= set(range(10))
