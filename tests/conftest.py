@@ -78,3 +78,11 @@ def offline(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def pytest_collection_finish(session):
+    """Start the end-to-end runs early, so they go on while the other tests run."""
+    for item in session.items:
+        if item.module.__name__.endswith("test_end_to_end"):
+            item.module.start_runs()
+            return

@@ -1,17 +1,21 @@
 """Both scripts, run as a learner runs them, on the real bundled digits at their defaults.
 
 Each script runs twice, all four runs at once, to check that the same seed
-gives the same numbers. The lecture's claims are checked on what they print
+gives the same numbers, and a fifth run is stopped with a real Ctrl-C. The lecture's claims are checked on what they print
 and on the --csv file they write.
 """
 
+import atexit
 import csv
 import io
 import os
+import pathlib
 import re
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 import pytest
@@ -22,46 +26,55 @@ EPOCHS = 40  # The scripts' default, checked by test_help_shows_every_flag_with_
 BASELINE = 0.9  # 900 of the sample's 1,000 held-out digits are not fives.
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("runs")
-    started = {}
+# The runs start as soon as pytest has chosen its tests (see conftest.py), so
+# that they go on in the background while the in-process tests run.
+STARTED = {}
+
+
+def start_runs():
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="perceptron-runs-"))
     for name in SCRIPTS:
         for attempt in (1, 2):
             history = folder / f"{name}-{attempt}.csv"
-            process = subprocess.Popen(
-                [sys.executable, str(ROOT / f"{name}.py"), "--data", "sample", "--csv", str(history)],
-                cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ,
-            )
-            started[name, attempt] = process, history
-    results = {"interrupted": interrupt_a_long_run(folder)}
-    for key, (process, history) in started.items():
-        out, err = process.communicate(timeout=300)
-        with open(history) as file:
-            rows = list(csv.DictReader(file))
-        results[key] = {
-            "code": process.returncode, "out": out, "err": err, "csv": history.read_text(), "rows": rows,
-            "folder": folder,
-        }
-    return results
-
-
-def interrupt_a_long_run(folder):
-    """Start a long run, press Ctrl-C (send SIGINT) after two epochs, and see what is left."""
+            STARTED[name, attempt] = start(folder, name, "--csv", str(history)), history
+    # A long run, to be stopped with Ctrl-C (SIGINT) once it has finished two epochs.
     history = folder / "interrupted.csv"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "perceptron-sigmoid.py"), "--data", "sample", "--epochs", "1000",
-         "--csv", str(history), "--no-plots"],
+    process = start(folder, "perceptron-sigmoid", "--epochs", "1000", "--csv", str(history), "--no-plots")
+    threading.Thread(target=press_ctrl_c_after_two_epochs, args=(process, history), daemon=True).start()
+    STARTED["interrupted"] = process, history
+    # Should pytest stop early, leave no run behind.
+    atexit.register(lambda: [process.kill() for process, _ in STARTED.values() if process.poll() is None])
+
+
+def start(folder, name, *flags):
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / f"{name}.py"), "--data", "sample", *flags],
         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ,
     )
-    deadline = time.monotonic() + 120
+
+
+def press_ctrl_c_after_two_epochs(process, history):
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
         if history.exists() and len(history.read_text().splitlines()) >= 3:  # A header and two epochs.
             break
         time.sleep(0.2)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    return {"code": process.returncode, "out": out, "err": err, "csv": history.read_text()}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    if not STARTED:
+        start_runs()
+    results = {}
+    for key, (process, history) in STARTED.items():
+        out, err = process.communicate(timeout=300)
+        text = history.read_text()
+        results[key] = {
+            "code": process.returncode, "out": out, "err": err, "csv": text,
+            "rows": list(csv.DictReader(io.StringIO(text))), "folder": history.parent,
+        }
+    return results
 
 
 def test_ctrl_c_stops_a_real_run_with_130_and_keeps_the_csv(runs):

@@ -1,0 +1,29 @@
+"""The scripts run unchanged on Keras' JAX backend, when JAX is installed."""
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
+def test_sigmoid_script_runs_unchanged_on_jax(tmp_path):
+    history = tmp_path / "history.csv"
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "perceptron-sigmoid.py"), "--data", "sample", "--epochs", "3",
+         "--csv", str(history), "--out", str(tmp_path / "pictures")],
+        env={**os.environ, "KERAS_BACKEND": "jax"}, cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "Traceback" not in finished.stderr
+    accuracy = float(re.search(r"this perceptron scores ([\d.]+)%", finished.stdout).group(1))
+    assert accuracy >= 94.0
+    assert "Every output lies in 0..1, as the sigmoid promises." in finished.stdout
+    assert len(history.read_text().splitlines()) == 4
+    assert (tmp_path / "pictures" / "weights.png").stat().st_size > 10_000
