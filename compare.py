@@ -99,9 +99,7 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "compare.png")
     save_picture(path, results)
-    print()
-    print("Picture written:")
-    print(f"  {path}")
+    lesson.print_written([path])
     return results
 
 

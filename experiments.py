@@ -229,9 +229,7 @@ def main(argv=None):
         draw_more_data(path, results, baseline_accuracy)
 
     print(f'Always answering "not five" scores {lesson.percent(baseline_accuracy)}.')
-    print()
-    print("Picture written:")
-    print(f"  {path}")
+    lesson.print_written([path])
     return results
 
 

@@ -40,7 +40,7 @@ class InputError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Flags
+# Flags, and running a script
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -195,26 +195,6 @@ def load_script(file_name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def load_model(path):
-    """Load a model saved by the scripts' --save-model, in Keras' safe mode."""
-    if not path.endswith(".keras"):
-        raise InputError(f"{path} does not end in .keras; pass a model saved with --save-model")
-    if not os.path.isfile(path):
-        raise InputError(f"{path}: no such file. Save one with: python perceptron-sigmoid.py --save-model {path}")
-    try:
-        # Safe mode refuses to run code stored in the file, such as a lambda.
-        model = keras.models.load_model(path, safe_mode=True)
-    except Exception as error:  # noqa: BLE001  Any failure means the same to the learner.
-        reason = " ".join(str(error).split())[:200]
-        raise InputError(f"{path} cannot be loaded as a Keras model ({reason})")
-    if model.input_shape != (None, 28, 28) or model.output_shape != (None, 1):
-        raise InputError(
-            f"{path} takes {model.input_shape} and gives {model.output_shape}; "
-            "predict.py needs a model that takes 28x28 digits and gives one output"
-        )
-    return model
 
 
 def run(main, argv=None):
@@ -535,23 +515,21 @@ def report(model, x_test, y_test, digits_test, watch):
         else:
             print(f"They are not squashed into 0..1: a {activation} output is not a probability.")
 
+    watched = f"the outputs on the first {len(watch.pixels):,} held-out digits"
     if watch.not_finite_at is not None:
-        print(
-            f"While training, the outputs on the first {len(watch.pixels):,} held-out digits ranged from "
-            f"{number(watch.lowest)} to {number(watch.highest)} "
-            f"(the largest by {_where(watch.largest_at)}), and the loss stopped being a number "
-            f"by {_where(watch.not_finite_at)}."
-        )
+        if watch.largest_at is None:
+            seen = f"{watched} were never finite when checked"
+        else:
+            seen = (f"{watched} ranged from {number(watch.lowest)} to {number(watch.highest)} "
+                    f"(the largest by {_where(watch.largest_at)})")
+        print(f"While training, {seen}, and the loss stopped being a number by {_where(watch.not_finite_at)}.")
         print(
             f"Why: a {activation} output has no limit, and at learning rate {learning_rate:g} each SGD "
             "step overshoots the best weights by more than it corrects, so the outputs grow with every "
             'batch until they overflow to inf and nan. nan > 0.5 is false, so every digit is called "not five".'
         )
     elif watch.largest_at is not None:
-        print(
-            f"While training, the outputs on the first {len(watch.pixels):,} held-out digits ranged from "
-            f"{number(watch.lowest)} to {number(watch.highest)}."
-        )
+        print(f"While training, {watched} ranged from {number(watch.lowest)} to {number(watch.highest)}.")
 
 
 # ---------------------------------------------------------------------------
@@ -685,7 +663,36 @@ def draw_pictures(model, history, watch, x_test, y_test, digits_test, folder):
     save_weights_picture(paths[0], weights, weights_title(model, accuracy, which))
     save_history_picture(paths[1], history.history, np.mean(y_test == 0), name)
     save_mistakes_picture(paths[2], x_test, digits_test, outputs, y_test, f"{name}: held-out mistakes")
+    print_written(paths)
+
+
+def print_written(paths):
+    """Name the files a run wrote, in its last lines."""
     print()
-    print("Pictures written:")
+    print("Pictures written:" if len(paths) > 1 else "Picture written:")
     for path in paths:
         print(f"  {path}")
+
+
+# ---------------------------------------------------------------------------
+# Saved models
+
+
+def load_model(path):
+    """Load a model saved by the scripts' --save-model, in Keras' safe mode."""
+    if not path.endswith(".keras"):
+        raise InputError(f"{path} does not end in .keras; pass a model saved with --save-model")
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such file. Save one with: python perceptron-sigmoid.py --save-model {path}")
+    try:
+        # Safe mode refuses to run code stored in the file, such as a lambda.
+        model = keras.models.load_model(path, safe_mode=True)
+    except Exception as error:  # noqa: BLE001  Any failure means the same to the learner.
+        reason = " ".join(str(error).split())[:200]
+        raise InputError(f"{path} cannot be loaded as a Keras model ({reason})")
+    if model.input_shape != (None, 28, 28) or model.output_shape != (None, 1):
+        raise InputError(
+            f"{path} takes {model.input_shape} and gives {model.output_shape}; "
+            "predict.py needs a model that takes 28x28 digits and gives one output"
+        )
+    return model

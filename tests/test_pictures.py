@@ -172,3 +172,21 @@ def test_compare_trains_both_scripts_and_its_table_is_true(small_npz, tmp_path, 
         finite = outputs[np.isfinite(outputs)]
         assert table["highest output"][column] == (lesson.number(finite.max()) if finite.size else "nan")
     assert table["precision for five"][0] == "n/a"  # The blown-up linear unit never says five.
+
+
+def test_report_and_pictures_cope_when_no_output_was_ever_finite(single, small_npz, tmp_path, capsys):
+    """The worst blow-up: already nan at the watch's first look, with no finite weights to draw."""
+    _, (x_test, digits_test) = lesson.load_npz(small_npz, "test")
+    x_test, y_test = single.prepare(x_test, digits_test)
+    model = single.build_model(0.5)
+    model.layers[-1].set_weights([np.full((784, 1), np.nan, np.float32), np.array([np.nan], np.float32)])
+    watch = lesson.OutputWatch(x_test)
+    watch.not_finite_at = (1, 8)
+    history = type("History", (), {"history": {key: [np.nan, np.nan] for key in
+                                               ("accuracy", "val_accuracy", "loss", "val_loss")}})()
+    lesson.report(model, x_test, y_test, digits_test, watch)
+    lesson.draw_pictures(model, history, watch, x_test, y_test, digits_test, tmp_path)
+    printed = capsys.readouterr().out
+    assert "were never finite when checked, and the loss stopped being a number by epoch 1, batch 8." in printed
+    assert "weights: all nan or inf" in str(lesson.weights_to_show(model, watch))
+    assert all((tmp_path / name).stat().st_size > 5_000 for name in ("weights.png", "history.png", "mistakes.png"))
