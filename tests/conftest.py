@@ -2,14 +2,12 @@
 guards that keep every test offline and away from the developer's own files."""
 
 import os
-import pathlib
 import socket
 import tempfile
 
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
 
 # Keras reads KERAS_HOME once, when it is first imported, so set it before any

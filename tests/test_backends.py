@@ -2,13 +2,17 @@
 
 import importlib.util
 import os
+import pathlib
 import re
 import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT
+import lesson
+
+ROOT = pathlib.Path(lesson.__file__).parent
+
 
 
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")

@@ -316,9 +316,5 @@ def test_truncated_cache_falls_back_and_is_kept(cache, monkeypatch, capsys, smal
 
 
 def test_readme_counts_the_bad_files_tried():
-    readme = (lesson_root() / "README.md").read_text()
+    readme = (pathlib.Path(lesson.__file__).parent / "README.md").read_text()
     assert f"{len(BAD_FILES)} bad data files" in readme
-
-
-def lesson_root():
-    return pathlib.Path(lesson.__file__).parent

@@ -20,7 +20,11 @@ import time
 
 import pytest
 
-from conftest import ROOT, SCRIPTS
+import lesson
+
+ROOT = pathlib.Path(lesson.__file__).parent
+SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
+
 
 EPOCHS = 40  # The scripts' default, checked by test_help_shows_every_flag_with_its_default.
 BASELINE = 0.9  # 900 of the sample's 1,000 held-out digits are not fives.

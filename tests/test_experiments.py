@@ -7,14 +7,13 @@ import numpy as np
 import pytest
 
 import lesson
-from conftest import load_script
 
 BASELINE = 0.9
 
 
 @pytest.fixture(scope="module")
 def experiments():
-    return load_script("experiments")
+    return lesson.load_script("experiments.py")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +58,7 @@ def test_all_the_data_beats_the_smallest_slice(experiments, sample):
 
 def test_experiment_trains_what_the_script_trains(experiments, small_npz, capsys):
     """Same digits, settings and seed: the experiment's accuracy is the script's."""
-    sigmoid = load_script("perceptron-sigmoid")
+    sigmoid = lesson.load_script("perceptron-sigmoid.py")
     model = sigmoid.main(["--data", str(small_npz), "--epochs", "2", "--no-plots"])
     digits = lesson.load_npz(small_npz, "test")
     x_train, y_train, x_test, y_test = experiments.prepared(sigmoid, digits)

@@ -3,12 +3,14 @@
 import csv
 import difflib
 import os
+import pathlib
 import re
 
 import pytest
 
 import lesson
-from conftest import ROOT, load_script
+
+ROOT = pathlib.Path(lesson.__file__).parent
 
 NUMERIC_FLAGS = {
     "--epochs": (
@@ -53,7 +55,7 @@ BAD_FLAGS = [
 
 @pytest.fixture(scope="module")
 def programs():
-    return {name: load_script(name) for name in [*PROGRAMS, "predict"]}
+    return {name: lesson.load_script(f"{name}.py") for name in [*PROGRAMS, "predict"]}
 
 
 @pytest.mark.parametrize("program, flags, message", BAD_FLAGS)

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import lesson
-from conftest import load_script
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -20,7 +19,7 @@ def trained(tmp_path_factory, small_npz):
                         ("perceptron-single", ["--learning-rate", "0.01"])]:
         out = tmp_path_factory.mktemp("pictures")
         (out / "notes.txt").write_text("the learner's own file")
-        script = load_script(name)
+        script = lesson.load_script(f"{name}.py")
         with CaptureStdout() as printed:
             model = script.main(["--data", str(small_npz), "--epochs", "3", "--out", str(out), *flags])
         runs[name, tuple(flags)] = {"script": script, "model": model, "out": out, "printed": printed.text}
@@ -136,7 +135,7 @@ def test_no_plots_writes_no_pictures(script, small_npz, tmp_path, capsys):
 
 @pytest.mark.parametrize("script_name", ["perceptron-single", "compare"])
 def test_out_folder_is_checked_before_training(script_name, tmp_path, capsys):
-    module = load_script(script_name)
+    module = lesson.load_script(f"{script_name}.py")
     a_file = tmp_path / "notes.txt"
     a_file.write_text("keep me")
     for out, message in [(a_file, "is a file, not a folder"), (a_file / "pictures", "cannot be made, because")]:
@@ -149,7 +148,7 @@ def test_out_folder_is_checked_before_training(script_name, tmp_path, capsys):
 
 
 def test_compare_trains_both_scripts_and_its_table_is_true(small_npz, tmp_path, capsys, trained):
-    compare = load_script("compare")
+    compare = lesson.load_script("compare.py")
     results = compare.main(["--data", str(small_npz), "--epochs", "3", "--out", str(tmp_path)])
     printed = capsys.readouterr().out
     assert (tmp_path / "compare.png").read_bytes()[:8] == PNG_SIGNATURE

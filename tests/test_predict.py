@@ -8,18 +8,17 @@ import PIL.Image
 import pytest
 
 import lesson
-from conftest import load_script
 
 
 @pytest.fixture(scope="module")
 def predict():
-    return load_script("predict")
+    return lesson.load_script("predict.py")
 
 
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "five.keras"
-    sigmoid = load_script("perceptron-sigmoid")
+    sigmoid = lesson.load_script("perceptron-sigmoid.py")
     model = sigmoid.main(["--data", "sample", "--epochs", "5", "--no-plots", "--save-model", str(path)])
     return model, path
 
