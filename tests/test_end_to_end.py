@@ -168,3 +168,28 @@ def test_readme_shows_what_the_run_prints(runs, name):
     offline_notice = ("Downloading data from ", "Could not download MNIST (")
     missing = [line for line in shown if line not in printed and not line.startswith(offline_notice)]
     assert not missing, "README lines this run did not print"
+
+
+def readme_text():
+    return (ROOT / "README.md").read_text()
+
+
+def test_readme_compare_table_matches_the_runs(runs):
+    """compare.py trains the very models the scripts train, so its table holds their numbers."""
+    table = readme_text().split("## Both side by side: compare.py", 1)[1].split("```text\n", 1)[1].split("```")[0]
+    rows = {line[:20].strip(): line[20:].split() for line in table.splitlines() if line[:20].strip()}
+    for column, name in enumerate(SCRIPTS):
+        printed = runs[name, 1]["out"]
+        assert rows["held-out accuracy"][column] == re.search(r"this perceptron scores (\S+)", printed).group(1)
+        assert rows["precision for five"][column] == re.search(r"precision (\S+?):? ", printed).group(1)
+        assert rows["recall for five"][column] == re.search(r"recall +(\S+):", printed).group(1)
+        assert rows['always "not five"'][column] == f"{100 * BASELINE:.1f}%"
+    assert rows["highest output"][1] == re.search(r"range from \S+ to (\S+?)\.\n", runs[SCRIPTS[1], 1]["out"]).group(1)
+
+
+def test_readme_experiments_at_the_scripts_rate_match_the_runs(runs):
+    """At the scripts' rate, 10 epochs of an experiment are the first 10 epochs of the script's run."""
+    after_ten = f"{100 * float(runs['perceptron-sigmoid', 1]['rows'][9]['val_accuracy']):.1f}%"
+    readme = readme_text()
+    assert re.search(rf"^ +4,000 +10 +{re.escape(after_ten)}$", readme, re.MULTILINE)
+    assert re.search(rf"^Sigmoid perceptron +90\.0% +{re.escape(after_ten)}$", readme, re.MULTILINE)
