@@ -143,7 +143,7 @@ def parse_arguments(
         )
     args = parser.parse_args(argv)
     if getattr(args, "csv", None) is not None:
-        problem = _why_not_writable(args.csv)
+        problem = _why_not_writable(args.csv) or _why_not_replaceable(args.csv)
         if problem:
             parser.error(f"argument --csv: {problem}")
     if getattr(args, "save_model", None) is not None:
@@ -183,6 +183,16 @@ def _why_not_writable(path):
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         return f"{path} cannot be written (permission denied); choose another path"
     return None
+
+
+def _why_not_replaceable(path):
+    """A --csv file is replaced on every run: only ever replace one an earlier run wrote."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as file:
+        if file.read(6) in (b"epoch,", b""):
+            return None
+    return f"{path} already exists and is not a CSV an earlier run wrote; choose another name"
 
 
 def load_script(file_name):
