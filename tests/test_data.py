@@ -167,15 +167,20 @@ def test_unreadable_file_says_permission_denied(tmp_path, monkeypatch):
         lesson.load_npz(path, "--data digits.npz")
 
 
-def test_bad_data_flag_exits_2_with_one_line(script, tmp_path, capsys):
+@pytest.mark.parametrize(
+    "program, words",
+    [("perceptron-single", []), ("perceptron-sigmoid", []), ("compare", []), ("experiments", ["more-data"])],
+)
+def test_bad_data_flag_exits_2_with_one_line(program, words, tmp_path, capsys):
     path = tmp_path / "digits.npz"
     write_npz(path, y_train=np.full(6, 11))
+    before = path.read_bytes()
     with pytest.raises(SystemExit) as exit:
-        lesson.run(script.main, ["--data", str(path), "--epochs", "1"])
+        lesson.run(lesson.load_script(f"{program}.py").main, [*words, "--data", str(path), "--epochs", "1"])
     assert exit.value.code == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "labels outside 0..9" in error and "Traceback" not in error
-    assert path.exists()  # The learner's file is left alone.
+    assert path.read_bytes() == before  # The learner's file is left alone.
 
 
 # ---------------------------------------------------------------------------
