@@ -1,5 +1,6 @@
-"""The data loader against 1,000 generated files: each is loaded as valid or
-refused with the loader's own clear error. Nothing else may escape."""
+"""The data loader against 1,000 generated files, and predict.py's image reader
+against 300: each is read as valid or refused with its own clear error.
+Nothing else may escape."""
 
 import io
 import pathlib
@@ -7,6 +8,7 @@ import tempfile
 import zipfile
 
 import numpy as np
+import PIL.Image
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +123,43 @@ def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(data):
         assert np.all(np.isfinite(images)) and images.min() >= 0 and images.max() <= 255
         assert labels.shape == (len(images),) and labels.dtype == np.int64
         assert set(np.unique(labels)) <= set(range(10))
+
+
+def image_bytes(size, style, kind):
+    """A real-looking image file: a bright square on dark, or the reverse, as PNG or JPEG."""
+    pixels = np.zeros((size, size), np.uint8)
+    pixels[size // 4: 3 * size // 4, size // 3: 2 * size // 3] = 255
+    image = PIL.Image.fromarray(pixels if style == "white on black" else 255 - pixels)
+    buffer = io.BytesIO()
+    image.convert("RGB" if kind == "JPEG" else "L").save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+@st.composite
+def image_files(draw):
+    data = image_bytes(draw(st.integers(1, 80)), draw(st.sampled_from(["white on black", "dark on white"])),
+                       draw(st.sampled_from(["PNG", "JPEG"])))
+    damage = draw(st.sampled_from(["none", "truncate", "flip"]))
+    if damage == "truncate":
+        data = data[: draw(st.integers(0, len(data)))]
+    elif damage == "flip":
+        position = draw(st.integers(0, len(data) - 1))
+        data = data[:position] + bytes([data[position] ^ draw(st.integers(1, 255))]) + data[position + 1:]
+    return data
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(image_files(), st.binary(max_size=500)))
+def test_predict_reads_any_file_or_refuses_it_clearly(data):
+    predict = lesson.load_script("predict.py")
+    path = FOLDER / "drawing.png"
+    path.write_bytes(data)
+    try:
+        pixels = predict.prepare_image(predict.read_image(path))
+    except lesson.InputError as error:
+        assert "\n" not in str(error)
+        event("refused: " + str(error)[:30])
+        return
+    event("read")
+    assert pixels.shape == (28, 28) and pixels.dtype == np.float32
+    assert np.all(np.isfinite(pixels)) and pixels.min() >= 0 and pixels.max() == 1
