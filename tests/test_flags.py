@@ -162,16 +162,17 @@ def test_readme_counts_the_bad_flags_tried():
     assert f"{len(BAD_FLAGS)} bad flag values across the four" in (ROOT / "README.md").read_text()
 
 
-def test_csv_never_replaces_a_file_it_did_not_write(script, small_npz, tmp_path, capsys):
+def test_csv_never_replaces_a_file_it_did_not_write(sigmoid, small_npz, tmp_path, capsys):
+    # The check is the helper's, so one script is enough.
     notes = tmp_path / "notes.csv"
     notes.write_text("name,mark\nAda,97\n")
     with pytest.raises(SystemExit) as exit:
-        lesson.run(script.main, ["--data", "sample", "--csv", str(notes)])
+        lesson.run(sigmoid.main, ["--data", "sample", "--csv", str(notes)])
     assert exit.value.code == 2
     assert "already exists and is not a CSV an earlier run wrote" in capsys.readouterr().err
     assert notes.read_text() == "name,mark\nAda,97\n"
     # A CSV from an earlier run is the run's own output, and is replaced.
     history = tmp_path / "history.csv"
     for epochs in ("2", "1"):
-        script.main(["--data", str(small_npz), "--epochs", epochs, "--csv", str(history), "--no-plots"])
+        sigmoid.main(["--data", str(small_npz), "--epochs", epochs, "--csv", str(history), "--no-plots"])
     assert len(history.read_text().splitlines()) == 2
