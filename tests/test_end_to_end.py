@@ -1,7 +1,8 @@
 """Both scripts, run as a learner runs them, on the real bundled digits at their defaults.
 
-Each script runs twice, all four runs at once, to check that the same seed
-gives the same numbers, and a fifth run is stopped with a real Ctrl-C. The lecture's claims are checked on what they print
+Each script runs once and the sigmoid script twice, all at once, to check
+that the same seed gives the same numbers; a fourth run is stopped with a
+real Ctrl-C. The lecture's claims are checked on what they print
 and on the --csv file they write.
 """
 
@@ -37,10 +38,11 @@ STARTED = {}
 
 def start_runs():
     folder = pathlib.Path(tempfile.mkdtemp(prefix="perceptron-runs-"))
-    for name in SCRIPTS:
-        for attempt in (1, 2):
-            history = folder / f"{name}-{attempt}.csv"
-            STARTED[name, attempt] = start(folder, name, "--csv", str(history)), history
+    # Each script once, and the sigmoid script a second time: both share their
+    # seeding code, so one repeat shows that the same seed gives the same run.
+    for name, attempt in [(SCRIPTS[0], 1), (SCRIPTS[1], 1), (SCRIPTS[1], 2)]:
+        history = folder / f"{name}-{attempt}.csv"
+        STARTED[name, attempt] = start(folder, name, "--csv", str(history)), history
     # A long run, to be stopped with Ctrl-C (SIGINT) once it has finished two epochs.
     history = folder / "interrupted.csv"
     process = start(folder, "perceptron-sigmoid", "--epochs", "1000", "--csv", str(history), "--no-plots")
@@ -112,10 +114,11 @@ def test_run_prints_a_clean_line_for_every_epoch(runs, name):
         assert f"held-out accuracy {100 * float(row['val_accuracy']):.1f}%" in line
 
 
-@pytest.mark.parametrize("name", SCRIPTS)
-def test_same_seed_gives_identical_runs(runs, name):
-    assert runs[name, 1]["csv"] == runs[name, 2]["csv"]
-    assert runs[name, 1]["out"] == runs[name, 2]["out"]
+def test_same_seed_gives_identical_runs(runs):
+    first, second = runs["perceptron-sigmoid", 1], runs["perceptron-sigmoid", 2]
+    assert second["code"] == 0
+    assert first["csv"] == second["csv"]
+    assert first["out"] == second["out"]
 
 
 def final_held_out_accuracy(run):

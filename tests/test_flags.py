@@ -116,7 +116,8 @@ def test_scripts_differ_only_in_the_activation():
     assert code_changes == ["- keras.layers.Dense(1),", '+ keras.layers.Dense(1, activation="sigmoid"),']
 
 
-def test_ctrl_c_exits_130_and_keeps_the_csv(script, small_npz, tmp_path, monkeypatch, capsys):
+def test_ctrl_c_exits_130_and_keeps_the_csv(single, small_npz, tmp_path, monkeypatch, capsys):
+    """In-process, for the linear script; test_end_to_end sends a real SIGINT to the sigmoid one."""
     history = tmp_path / "history.csv"
     print_epoch = lesson.EpochLine.on_epoch_end
 
@@ -127,7 +128,7 @@ def test_ctrl_c_exits_130_and_keeps_the_csv(script, small_npz, tmp_path, monkeyp
 
     monkeypatch.setattr(lesson.EpochLine, "on_epoch_end", interrupt_in_epoch_three)
     with pytest.raises(SystemExit) as exit:
-        lesson.run(script.main, ["--data", str(small_npz), "--epochs", "5", "--csv", str(history)])
+        lesson.run(single.main, ["--data", str(small_npz), "--epochs", "5", "--csv", str(history)])
     assert exit.value.code == 130
     captured = capsys.readouterr()
     assert captured.err.strip() == "Stopped by Ctrl-C."
