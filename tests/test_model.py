@@ -1,8 +1,16 @@
 """The model each script builds, and one SGD step checked against NumPy by hand."""
 
+import contextlib
+import io
+import itertools
+import pathlib
+import re
+
 import keras
 import numpy as np
 import pytest
+
+import lesson
 
 ACTIVATIONS = {"perceptron-single": "linear", "perceptron-sigmoid": "sigmoid"}
 
@@ -81,3 +89,33 @@ def test_accuracy_metric_counts_outputs_above_one_half(script):
         assert (output > 0.5) == predicted_five
         result = model.evaluate(pixels, np.array([1, 1, 1, 0], np.float32), verbose=0, return_dict=True)
         assert result["accuracy"] == pytest.approx(0.75 if predicted_five else 0.25)
+
+
+def test_linear_outputs_swing_and_grow_every_batch_as_the_readme_says(single, sample):
+    """Watched after every batch, the linear unit's outputs alternate in sign and explode."""
+    (x_train, digits_train), (x_test, digits_test) = sample
+    x_train, y_train = single.prepare(x_train, digits_train)
+    x_test, _ = single.prepare(x_test, digits_test)
+    probe = x_test[:256].reshape(256, -1)
+    medians = []
+
+    class EveryBatch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            kernel, bias = self.model.layers[-1].get_weights()
+            with np.errstate(over="ignore", invalid="ignore"):
+                medians.append(float(np.median(probe @ kernel + bias)))
+
+    keras.utils.set_random_seed(single.SEED)
+    model = single.build_model(single.LEARNING_RATE)
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(single.LEARNING_RATE), steps_per_execution=1)
+    with contextlib.redirect_stdout(io.StringIO()):
+        model.fit(x_train, y_train, batch_size=single.BATCH_SIZE, epochs=1, verbose=0, callbacks=[EveryBatch()])
+
+    finite = [value for value in medians if np.isfinite(value)]
+    assert len(finite) == 24 and not np.isfinite(medians[24])
+    assert all(np.sign(a) == -np.sign(b) for a, b in itertools.pairwise(finite))  # The sign flips each batch...
+    assert all(10 < abs(b / a) < 100 for a, b in itertools.pairwise(finite[2:]))  # ...and grows tens of times.
+    readme = (pathlib.Path(lesson.__file__).parent / "README.md").read_text()
+    shown = f"goes {finite[0]:.1f}, {finite[1]:,.0f}, {finite[2]:,.0f}, {finite[3]:,.0f}, and so on to {finite[-1]:.1e}"
+    assert shown in " ".join(readme.split()), shown
+    assert re.search(r"at batch 24,\s+then inf and nan", readme)
