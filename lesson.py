@@ -442,11 +442,12 @@ def _where(epoch_and_batch):
 
 
 def count_fives(outputs, y_test):
-    """The 2x2 table for "five" on held-out digits, with precision and recall.
+    """The 2x2 table for "five" on held-out digits, with accuracy, precision and recall.
 
     Precision or recall is None when it is 0 / 0: no digit was called five,
     or there are no fives.
     """
+    # Keras' accuracy for one output counts output > 0.5 as "five"; so do we.
     said_five = outputs > 0.5
     is_five = y_test == 1
     counts = {
@@ -457,6 +458,8 @@ def count_fives(outputs, y_test):
     }
     said = counts["found"] + counts["false"]
     fives = counts["found"] + counts["missed"]
+    counts["correct"] = counts["found"] + counts["rejected"]
+    counts["accuracy"] = counts["correct"] / len(outputs)
     counts["precision"] = counts["found"] / said if said else None
     counts["recall"] = counts["found"] / fives if fives else None
     return counts
@@ -473,21 +476,19 @@ def report(model, x_test, y_test, digits_test, watch):
     outputs = predict(model, x_test)
     is_five = y_test == 1
     baseline = np.mean(~is_five)
-    # Keras' accuracy for one output counts output > 0.5 as "five"; so do we.
-    correct = int(np.sum((outputs > 0.5) == is_five))
-    accuracy = correct / len(outputs)
+    counts = count_fives(outputs, y_test)
+    accuracy = counts["accuracy"]
     activation = model.layers[-1].activation.__name__
     learning_rate = float(model.optimizer.learning_rate)
 
     print()
     print(f"Held-out check on {len(outputs):,} digits, {int(is_five.sum()):,} of them fives:")
     print(f'  always answering "not five" scores {percent(baseline)}')
-    print(f"  this perceptron scores {percent(accuracy)} ({correct:,} right)")
+    print(f"  this perceptron scores {percent(accuracy)} ({counts['correct']:,} right)")
     if accuracy <= baseline + 0.01:
         print('  That is no better than always answering "not five": it learned nothing useful.')
 
     # Only one digit in ten is a five, so accuracy alone hides how the fives fare.
-    counts = count_fives(outputs, y_test)
     print()
     print("How it does on the fives:")
     print('                  said "five"  said "not five"')
@@ -596,11 +597,11 @@ def save_weights_picture(path, weights, title):
     figure.savefig(path, dpi=WEIGHTS_DPI)
 
 
-def draw_accuracy(axes, history, baseline, label_prefix=""):
+def draw_accuracy(axes, history, baseline):
     """Accuracy per epoch, training against held-out, with the baseline dashed."""
     epochs = np.arange(1, len(history["accuracy"]) + 1)
-    axes.plot(epochs, 100 * np.array(history["accuracy"]), marker=".", label=f"{label_prefix}training")
-    axes.plot(epochs, 100 * np.array(history["val_accuracy"]), marker=".", label=f"{label_prefix}held-out")
+    axes.plot(epochs, 100 * np.array(history["accuracy"]), marker=".", label="training")
+    axes.plot(epochs, 100 * np.array(history["val_accuracy"]), marker=".", label="held-out")
     axes.axhline(100 * baseline, color="grey", linestyle="--", label='always "not five"')
     axes.set_xlabel("epoch")
     axes.set_ylabel("accuracy (%)")
@@ -624,7 +625,7 @@ def save_history_picture(path, history, baseline, title):
         for epoch in epochs[not_finite]:
             loss_axes.axvspan(epoch - 0.5, epoch + 0.5, color="red", alpha=0.15, linewidth=0)
         loss_axes.plot([], [], color="red", alpha=0.3, linewidth=8, label="loss not a number")
-    if not np.isfinite(np.array(history["loss"], dtype=float)).any():
+    if not_finite.all():
         loss_axes.set_yticks([])
         loss_axes.text(0.5, 0.5, "no epoch had a finite loss", transform=loss_axes.transAxes, ha="center")
     loss_axes.set_xlim(0.5, len(epochs) + 0.5)
@@ -664,7 +665,7 @@ def draw_pictures(model, history, watch, x_test, y_test, digits_test, folder):
     """Save weights.png, history.png and mistakes.png into folder, and name them."""
     os.makedirs(folder, exist_ok=True)
     outputs = predict(model, x_test)
-    accuracy = np.mean((outputs > 0.5) == (y_test == 1))
+    accuracy = count_fives(outputs, y_test)["accuracy"]
     name = model_name(model)
     weights, which = weights_to_show(model, watch)
     paths = [os.path.join(folder, file) for file in ("weights.png", "history.png", "mistakes.png")]
