@@ -23,6 +23,7 @@ they do; only the per-epoch lines are left out.
 """
 
 import contextlib
+import functools
 import io
 import os
 
@@ -43,6 +44,12 @@ EPOCHS = 10
 # Each model's rate for data-preparation: one at which it learns from scaled
 # pixels. The linear unit blows up at the scripts' 0.5 whatever the pixels.
 DATA_PREPARATION_RATES = {single.__name__: 0.01, sigmoid.__name__: sigmoid.LEARNING_RATE}
+
+
+@functools.cache
+def name_of(script):
+    """What the tables and pictures call a script's model, such as "Sigmoid perceptron"."""
+    return lesson.model_name(script.build_model(1.0))
 
 
 def train_quietly(script, x_train, y_train, x_test, y_test, learning_rate, epochs, seed):
@@ -77,7 +84,7 @@ def learning_rate_results(digits, epochs, seed, rates=LEARNING_RATES):
     results = {}
     for script in (single, sigmoid):
         data = prepared(script, digits)
-        name = lesson.model_name(script.build_model(1.0))
+        name = name_of(script)
         results[name] = []
         for rate in rates:
             result = train_quietly(script, *data, rate, epochs, seed)
@@ -90,7 +97,7 @@ def data_preparation_results(digits, epochs, seed):
     """{model name: {"raw 0..255": result, "scaled 0..1": result}}, each at its DATA_PREPARATION_RATES."""
     results = {}
     for script in (single, sigmoid):
-        name = lesson.model_name(script.build_model(1.0))
+        name = name_of(script)
         rate = DATA_PREPARATION_RATES[script.__name__]
         results[name] = {}
         for label, scale in [("raw 0..255", False), ("scaled 0..1", True)]:
@@ -137,7 +144,7 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
             axes.annotate(f"{name.split()[0].lower()} unit blows up\nfrom {blown[0]:g} on", (blown[0], 100 * baseline_accuracy),
                           xytext=(6, 30), textcoords="offset points", fontsize=8, color=line.get_color())
     # Mark where the sigmoid works best, and where it is too slow or too fast.
-    sigmoid_runs = results[lesson.model_name(sigmoid.build_model(1.0))]
+    sigmoid_runs = results[name_of(sigmoid)]
     accuracy = np.array([run["accuracy"] for run in sigmoid_runs])
     best = int(np.argmax(accuracy))
     axes.annotate("best", (rates[best], 100 * accuracy[best]), xytext=(0, 8), textcoords="offset points",
@@ -184,7 +191,7 @@ def draw_more_data(path, results, baseline_accuracy):
     axes = figure.subplots()
     sizes = [size for size, _, _ in results]
     axes.plot(sizes, [100 * result["accuracy"] for _, _, result in results], marker="o",
-              label=lesson.model_name(sigmoid.build_model(1.0)))
+              label=name_of(sigmoid))
     axes.axhline(100 * baseline_accuracy, color="grey", linestyle="--", label='always "not five"')
     axes.set_xscale("log")
     axes.set_xticks(sizes, [f"{size:,}" for size in sizes])
