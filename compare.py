@@ -1,43 +1,38 @@
 """Train both perceptrons on the same digits with the same settings, and
 compare them side by side.
 
-It uses the two scripts' own code (their data preparation, model and
-training), so what it shows is what they do. It prints a table of held-out
-accuracy, precision, recall and output range for each model, and writes
+It uses the two scripts' own data preparation, model and settings, so what
+it shows is what they do. It prints one line per model as it finishes, then a
+table of held-out accuracy, precision, recall and output range, and writes
 compare.png: both held-out accuracy curves on one chart, and both weight
 pictures.
 """
 
 import os
 
-import keras
+import lesson
+
 import numpy as np
 from matplotlib.figure import Figure
-
-import lesson
 
 single = lesson.load_script("perceptron-single.py")
 sigmoid = lesson.load_script("perceptron-sigmoid.py")
 
 
 def train_and_measure(script, digits, args):
-    """Train one script's model exactly as the script does; return what the table needs."""
+    """Train one script's model as the script does; print one line, and return what the table needs."""
     (x_train, digits_train), (x_test, digits_test) = digits
-    keras.utils.set_random_seed(args.seed)
     x_train, y_train = script.prepare(x_train, digits_train)
     x_test, y_test = script.prepare(x_test, digits_test)
-    model = script.build_model(args.learning_rate)
-    print(f"\n{lesson.model_name(model)}:")
-    history, watch = script.train(model, x_train, y_train, x_test, y_test, args.epochs, args.batch_size)
+    model = lesson.train_quietly(
+        script, x_train, y_train, x_test, y_test, args.learning_rate, args.epochs, args.seed, args.batch_size
+    )
     outputs = lesson.predict(model, x_test)
-    return {
-        "model": model,
-        "history": history.history,
-        "watch": watch,
-        "outputs": outputs,
-        "baseline": float(np.mean(y_test == 0)),
-        **lesson.count_fives(outputs, y_test),  # accuracy, precision, recall and the counts
-    }
+    counts = lesson.count_fives(outputs, y_test)  # accuracy, precision, recall and the counts
+    blew_up = not np.all(np.isfinite(model.history.history["loss"]))
+    print(f"{lesson.model_name(model)}: held-out accuracy {lesson.percent(counts['accuracy'])} after "
+          f"{args.epochs} epochs{', and its loss became nan' if blew_up else ''}", flush=True)
+    return {"model": model, "outputs": outputs, "baseline": float(np.mean(y_test == 0)), **counts}
 
 
 def print_table(results):
@@ -67,9 +62,9 @@ def print_table(results):
 def save_picture(path, results):
     figure = Figure(figsize=(13, 4), dpi=100)
     accuracy_axes = figure.add_axes((0.05, 0.13, 0.33, 0.74))
-    epochs = np.arange(1, len(results[0]["history"]["val_accuracy"]) + 1)
+    epochs = np.arange(1, len(results[0]["model"].history.history["val_accuracy"]) + 1)
     for result in results:
-        accuracy = 100 * np.array(result["history"]["val_accuracy"])
+        accuracy = 100 * np.array(result["model"].history.history["val_accuracy"])
         accuracy_axes.plot(epochs, accuracy, marker=".", label=lesson.model_name(result["model"]))
     accuracy_axes.axhline(100 * results[0]["baseline"], color="grey", linestyle="--", label='always "not five"')
     accuracy_axes.set_xlabel("epoch")
@@ -77,9 +72,8 @@ def save_picture(path, results):
     accuracy_axes.set_title("held-out accuracy per epoch", fontsize=10)
     accuracy_axes.legend(fontsize=8)
     for left, result in zip((0.44, 0.72), results):
-        weights, which = lesson.weights_to_show(result["model"], result["watch"])
-        title = lesson.weights_title(result["model"], result["accuracy"], which)
-        lesson.draw_weights(figure, (left, 0.05, 0.2, 0.2 * 13 / 4), weights, title, (left + 0.21, 0.05, 0.01, 0.65))
+        lesson.draw_weights(figure, (left, 0.05, 0.2, 0.2 * 13 / 4), result["model"], result["accuracy"],
+                            (left + 0.21, 0.05, 0.01, 0.65))
     figure.savefig(path)
 
 

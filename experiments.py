@@ -17,21 +17,19 @@ more-data: the sigmoid perceptron trains on the first 250, 500, 1,000 and
 SGD steps, so a small set is gone over more often: only the amount of data
 changes, not the amount of training.
 
-Each experiment prints a table and saves a picture into --out. It uses the
-scripts' own data preparation, model and training, so what it shows is what
-they do; only the per-epoch lines are left out.
+Each experiment prints a table, a row as soon as it is measured, and saves a
+picture into --out. It uses the scripts' own data preparation, model and
+settings, so what it shows is what they do; only the per-epoch lines are left
+out.
 """
 
-import contextlib
 import functools
-import io
 import os
 
-import keras
+import lesson
+
 import numpy as np
 from matplotlib.figure import Figure
-
-import lesson
 
 single = lesson.load_script("perceptron-single.py")
 sigmoid = lesson.load_script("perceptron-sigmoid.py")
@@ -39,8 +37,7 @@ sigmoid = lesson.load_script("perceptron-sigmoid.py")
 EXPERIMENTS = ["learning-rate", "data-preparation", "more-data"]
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 TRAINING_SIZES = [250, 500, 1000, 2000]  # and then all the training digits
-# Fewer epochs than the scripts' 40, so that each experiment takes about a minute.
-EPOCHS = 10
+EPOCHS = sigmoid.EPOCHS
 # Each model's rate for data-preparation: one at which it learns from scaled
 # pixels. The linear unit blows up at the scripts' 0.5 whatever the pixels.
 DATA_PREPARATION_RATES = {single.__name__: 0.01, sigmoid.__name__: sigmoid.LEARNING_RATE}
@@ -52,15 +49,12 @@ def name_of(script):
     return lesson.model_name(script.build_model(1.0))
 
 
-def train_quietly(script, x_train, y_train, x_test, y_test, learning_rate, epochs, seed):
-    """Train one model the way its script does, without the per-epoch lines."""
-    keras.utils.set_random_seed(seed)
-    model = script.build_model(learning_rate)
-    with contextlib.redirect_stdout(io.StringIO()):
-        history, _ = script.train(model, x_train, y_train, x_test, y_test, epochs, script.BATCH_SIZE)
+def train(script, data, learning_rate, epochs, seed):
+    """Train one model the way its script does; return its held-out accuracy and whether it blew up."""
+    history = lesson.train_quietly(script, *data, learning_rate, epochs, seed).history.history
     return {
-        "accuracy": float(history.history["val_accuracy"][-1]),
-        "blew_up": not np.all(np.isfinite(history.history["loss"])),
+        "accuracy": float(history["val_accuracy"][-1]),
+        "blew_up": not np.all(np.isfinite(history["loss"])),
     }
 
 
@@ -79,55 +73,49 @@ def baseline(digits):
     return float(np.mean(digits_test != 5))
 
 
-def learning_rate_results(digits, epochs, seed, rates=LEARNING_RATES):
-    """{model name: [result for each rate]} for both perceptrons."""
-    results = {}
-    for script in (single, sigmoid):
-        data = prepared(script, digits)
-        name = name_of(script)
-        results[name] = []
-        for rate in rates:
-            result = train_quietly(script, *data, rate, epochs, seed)
-            results[name].append(result)
-            print(f"  {name}, learning rate {rate:g}: {describe(result)}", flush=True)
+def short(result):
+    return lesson.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
+
+
+def learning_rate_results(digits, epochs, seed, rates):
+    """{model name: [result for each rate]} for both perceptrons, printed a row per rate."""
+    data = {script: prepared(script, digits) for script in (single, sigmoid)}
+    results = {name_of(script): [] for script in data}
+    print(f"{'learning rate':>13}" + "".join(f"{name:>22}" for name in results))
+    for rate in rates:
+        for script, script_data in data.items():
+            results[name_of(script)].append(train(script, script_data, rate, epochs, seed))
+        print(f"{rate:>13g}" + "".join(f"{short(runs[-1]):>22}" for runs in results.values()), flush=True)
     return results
 
 
 def data_preparation_results(digits, epochs, seed):
     """{model name: {"raw 0..255": result, "scaled 0..1": result}}, each at its DATA_PREPARATION_RATES."""
     results = {}
+    print(f"{'':<20}{'learning rate':>14}{'raw 0..255':>16}{'scaled 0..1':>16}")
     for script in (single, sigmoid):
-        name = name_of(script)
         rate = DATA_PREPARATION_RATES[script.__name__]
-        results[name] = {}
-        for label, scale in [("raw 0..255", False), ("scaled 0..1", True)]:
-            result = train_quietly(script, *prepared(script, digits, scale), rate, epochs, seed)
-            results[name][label] = result
-            print(f"  {name}, {label} pixels, learning rate {rate:g}: {describe(result)}", flush=True)
+        runs = {label: train(script, prepared(script, digits, scale), rate, epochs, seed)
+                for label, scale in [("raw 0..255", False), ("scaled 0..1", True)]}
+        results[name_of(script)] = runs
+        print(f"{name_of(script):<20}{rate:>14g}" + "".join(f"{short(run):>16}" for run in runs.values()),
+              flush=True)
     return results
 
 
-def more_data_results(digits, epochs, seed, sizes=TRAINING_SIZES):
-    """[(training digits, epochs, result)] for the sigmoid perceptron."""
+def more_data_results(digits, epochs, seed, sizes):
+    """[(training digits, epochs, result)] for the sigmoid perceptron, printed a row per size."""
     x_train, y_train, x_test, y_test = prepared(sigmoid, digits)
+    print(f"{'training digits':>15}{'epochs':>8}{'held-out accuracy':>19}")
     results = []
     for size in [*[size for size in sizes if size < len(x_train)], len(x_train)]:
         # The same number of SGD steps for every size: a smaller set gets more epochs.
         size_epochs = max(1, round(epochs * len(x_train) / size))
-        result = train_quietly(
-            sigmoid, x_train[:size], y_train[:size], x_test, y_test, sigmoid.LEARNING_RATE, size_epochs, seed
-        )
+        data = (x_train[:size], y_train[:size], x_test, y_test)
+        result = train(sigmoid, data, sigmoid.LEARNING_RATE, size_epochs, seed)
         results.append((size, size_epochs, result))
-        print(f"  {size:,} training digits, {size_epochs} epochs: {describe(result)}", flush=True)
+        print(f"{size:>15,}{size_epochs:>8}{short(result):>19}", flush=True)
     return results
-
-
-def describe(result):
-    return lesson.percent(result["accuracy"]) + (", blew up: the loss became nan" if result["blew_up"] else "")
-
-
-def short(result):
-    return lesson.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
 
 
 def draw_learning_rates(path, results, rates, baseline_accuracy):
@@ -211,28 +199,20 @@ def main(argv=None):
     baseline_accuracy = baseline(digits)
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"{args.experiment}.png")
-    print(f"Experiment {args.experiment}, {args.epochs} epochs, seed {args.seed}:")
 
     if args.experiment == "learning-rate":
-        results = learning_rate_results(digits, args.epochs, args.seed)
-        print()
-        print(f"{'learning rate':>13}" + "".join(f"{name:>26}" for name in results))
-        for index, rate in enumerate(LEARNING_RATES):
-            print(f"{rate:>13g}" + "".join(f"{short(runs[index]):>26}" for runs in results.values()))
+        print(f"Both perceptrons at each learning rate, {args.epochs} epochs, seed {args.seed}:")
+        results = learning_rate_results(digits, args.epochs, args.seed, LEARNING_RATES)
         draw_learning_rates(path, results, LEARNING_RATES, baseline_accuracy)
     elif args.experiment == "data-preparation":
+        print(f"Both perceptrons on raw and on scaled pixels, {args.epochs} epochs, seed {args.seed}:")
         results = data_preparation_results(digits, args.epochs, args.seed)
-        print()
-        print(f"{'':<20}{'raw 0..255':>14}{'scaled 0..1':>14}")
-        for name, runs in results.items():
-            print(f"{name:<20}" + "".join(f"{lesson.percent(run['accuracy']):>14}" for run in runs.values()))
         draw_data_preparation(path, results, baseline_accuracy)
     else:
-        results = more_data_results(digits, args.epochs, args.seed)
-        print()
-        print(f"{'training digits':>15}{'epochs':>8}{'held-out accuracy':>19}")
-        for size, size_epochs, result in results:
-            print(f"{size:>15,}{size_epochs:>8}{lesson.percent(result['accuracy']):>19}")
+        (x_train, _), _ = digits
+        print(f"The sigmoid perceptron on more and more training digits, seed {args.seed}.")
+        print(f"Each size gets as many SGD steps as {args.epochs} epochs of all {len(x_train):,} digits:")
+        results = more_data_results(digits, args.epochs, args.seed, TRAINING_SIZES)
         draw_more_data(path, results, baseline_accuracy)
 
     print(f'Always answering "not five" scores {lesson.percent(baseline_accuracy)}.')

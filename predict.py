@@ -17,11 +17,11 @@ import argparse
 import os
 import sys
 
+import lesson
+
 import numpy as np
 import PIL.Image
 import PIL.ImageOps
-
-import lesson
 
 # Below this much ink (out of 255) above the background, an image is blank.
 FAINTEST_DIGIT = 40
