@@ -2,22 +2,33 @@
 guards that keep every test offline and away from the developer's own files."""
 
 import os
+import pathlib
 import socket
 import tempfile
 
 import numpy as np
 import pytest
 
+import end_to_end_runs
+
 SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
 
 # Keras reads KERAS_HOME once, when it is first imported, so set it before any
-# test imports it: no test may find, download into or change a real ~/.keras.
+# test imports it: no test, and no run they start, may find, download into or
+# change a real ~/.keras.
 os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="keras-home-")
-
-import lesson  # Only now: it imports Keras, which needs KERAS_HOME set first.
+# The end-to-end runs go on in other processes while these tests run. One
+# thread each keeps them from crowding each other off the machine's cores;
+# these models are far too small to gain from more.
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 
 def load_script(name):
+    # lesson imports Keras, which takes seconds. It is imported when a test
+    # first needs it, so that the end-to-end runs can start first.
+    import lesson
+
     return lesson.load_script(f"{name}.py")
 
 
@@ -39,6 +50,8 @@ def script(request):
 @pytest.fixture(scope="session")
 def sample():
     """The bundled sample's real digits: ((x_train, digits_train), (x_test, digits_test))."""
+    import lesson
+
     return lesson.load_sample()
 
 
@@ -78,9 +91,20 @@ def offline(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", connect)
 
 
-def pytest_collection_finish(session):
-    """Start the end-to-end runs early, so they go on while the other tests run."""
-    for item in session.items:
-        if item.module.__name__.endswith("test_end_to_end"):
-            item.module.start_runs()
-            return
+def pytest_collectstart(collector):
+    """Start the background runs as collection starts, before any test imports Keras, if they are needed."""
+    chosen = [pathlib.Path(arg.split("::")[0]).resolve() for arg in collector.config.args]
+    readers = [pathlib.Path(__file__).with_name(name) for name in ("test_end_to_end.py", "test_experiments.py")]
+    if any(path == reader or path in reader.parents for path in chosen for reader in readers):
+        end_to_end_runs.start_runs()  # Once: it does nothing when they have started.
+
+
+def pytest_collection_modifyitems(items):
+    """Run the tests that read the background runs last, so that those runs have time to finish."""
+    items.sort(key=lambda item: "background_runs" in item.fixturenames or "runs" in item.fixturenames)
+
+
+@pytest.fixture(scope="session")
+def background_runs():
+    """What the background runs printed and wrote, once they have finished."""
+    return end_to_end_runs.results()

@@ -7,9 +7,9 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 import lesson
+
+import pytest
 
 ROOT = pathlib.Path(lesson.__file__).parent
 

@@ -8,11 +8,11 @@ import threading
 import time
 import urllib.request
 
+import lesson
+
 import keras
 import numpy as np
 import pytest
-
-import lesson
 
 
 def test_prepare_labels_exactly_the_fives_and_scales_pixels(script, sample):
@@ -318,8 +318,3 @@ def test_truncated_cache_falls_back_and_is_kept(cache, monkeypatch, capsys, smal
     notice = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Cannot use the full MNIST")]
     assert len(notice) == 1 and str(cache) in notice[0]
     assert cache.read_bytes() == half
-
-
-def test_readme_counts_the_bad_files_tried():
-    readme = (pathlib.Path(lesson.__file__).parent / "README.md").read_text()
-    assert f"{len(BAD_FILES)} bad data files" in readme

@@ -1,16 +1,13 @@
-"""The model each script builds, and one SGD step checked against NumPy by hand."""
+"""The model each script builds, and one SGD step and the output metrics checked against NumPy by hand."""
 
-import contextlib
-import io
 import itertools
 import pathlib
-import re
+
+import lesson
 
 import keras
 import numpy as np
 import pytest
-
-import lesson
 
 ACTIVATIONS = {"perceptron-single": "linear", "perceptron-sigmoid": "sigmoid"}
 
@@ -46,11 +43,14 @@ def numpy_sgd_step(pixels, targets, kernel, bias, learning_rate, activation):
         d_output_d_sum = np.ones_like(output)
     error = output - targets[:, None]
     loss = np.mean(error**2)
+    said_right = (output[:, 0] > 0.5) == (targets == 1)
     # d loss / d sum for each digit: 2 (output - target) / n, times the activation's slope.
     d_loss_d_sum = 2 * error / len(pixels) * d_output_d_sum
     kernel_gradient = pixels.T @ d_loss_d_sum
     bias_gradient = d_loss_d_sum.sum(axis=0)
-    return kernel - learning_rate * kernel_gradient, bias - learning_rate * bias_gradient, loss
+    metrics = {"loss": loss, "accuracy": np.mean(said_right), "lowest_output": output.min(),
+               "highest_output": output.max()}
+    return kernel - learning_rate * kernel_gradient, bias - learning_rate * bias_gradient, metrics
 
 
 def test_one_keras_sgd_step_matches_numpy(script, sample):
@@ -64,10 +64,10 @@ def test_one_keras_sgd_step_matches_numpy(script, sample):
 
     model = script.build_model(learning_rate=0.3)
     model.layers[-1].set_weights([kernel, bias])
-    loss = model.train_on_batch(pixels, is_five, return_dict=True)["loss"]
+    metrics = model.train_on_batch(pixels, is_five, return_dict=True)
 
     flat = pixels.reshape(32, 784).astype(np.float64)
-    expected_kernel, expected_bias, expected_loss = numpy_sgd_step(
+    expected_kernel, expected_bias, expected_metrics = numpy_sgd_step(
         flat, is_five.astype(np.float64), kernel.astype(np.float64), bias.astype(np.float64), 0.3,
         activation_of(script),
     )
@@ -75,28 +75,98 @@ def test_one_keras_sgd_step_matches_numpy(script, sample):
     assert np.abs(new_kernel - kernel).max() > 1e-3  # The step really moved the weights.
     np.testing.assert_allclose(new_kernel, expected_kernel, atol=1e-5, rtol=0)
     np.testing.assert_allclose(new_bias, expected_bias, atol=1e-5, rtol=0)
-    assert loss == pytest.approx(expected_loss, abs=1e-5)
+    # The loss, accuracy and range of outputs are those of the batch before the step.
+    assert metrics == pytest.approx(expected_metrics, abs=1e-5)
+    assert 0 < expected_metrics["accuracy"] < 1
 
 
-def test_accuracy_metric_counts_outputs_above_one_half(script):
-    model = script.build_model(learning_rate=0.1)
-    model.layers[-1].set_weights([np.zeros((784, 1), np.float32), np.zeros(1, np.float32)])
-    pixels = np.zeros((4, 28, 28), np.float32)
-    # With zero weights the output is the activation of the bias alone.
-    for bias, predicted_five in [(-0.5, False), (3.0, True)]:
-        model.layers[-1].set_weights([np.zeros((784, 1), np.float32), np.array([bias], np.float32)])
-        output = float(model.predict(pixels[:1], verbose=0)[0, 0])
-        assert (output > 0.5) == predicted_five
-        result = model.evaluate(pixels, np.array([1, 1, 1, 0], np.float32), verbose=0, return_dict=True)
-        assert result["accuracy"] == pytest.approx(0.75 if predicted_five else 0.25)
+def test_output_bounds_pass_over_nan_and_inf_and_start_afresh():
+    lowest, highest = lesson.LowestOutput(), lesson.HighestOutput()
+    for metric in (lowest, highest):
+        assert np.isnan(float(metric.result()))  # Nothing seen yet.
+        metric.update_state(None, np.array([[0.3], [np.nan], [-2.5], [np.inf], [-np.inf], [7.0]], np.float32))
+        metric.update_state(None, np.array([[np.nan], [1.0]], np.float32))
+    assert (float(lowest.result()), float(highest.result())) == (-2.5, 7.0)
+    for metric in (lowest, highest):
+        metric.reset_state()
+        metric.update_state(None, np.array([[np.nan], [np.inf], [-np.inf]], np.float32))
+        assert np.isnan(float(metric.result()))  # Not one number among them.
+        metric.update_state(None, np.array([[4e37], [-4e37]], np.float32))
+    assert (float(lowest.result()), float(highest.result())) == pytest.approx((-4e37, 4e37))
 
 
-def test_linear_outputs_swing_and_grow_every_batch_as_the_readme_says(single, sample):
-    """Watched after every batch, the linear unit's outputs alternate in sign and explode."""
+class BatchOutputs(keras.callbacks.Callback):
+    """Works out, in NumPy, the outputs of every training batch from the weights just before it."""
+
+    def __init__(self, pixels, batch_size, activation):
+        super().__init__()
+        self.pixels, self.batch_size, self.activation = pixels.reshape(len(pixels), -1), batch_size, activation
+        self.batches = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+        self.batches.append([])
+
+    def on_train_batch_begin(self, batch, logs=None):
+        kernel, bias = self.model.layers[-1].get_weights()
+        pixels = self.pixels[batch * self.batch_size:(batch + 1) * self.batch_size]
+        with np.errstate(all="ignore"):
+            total = pixels.astype(np.float64) @ kernel + bias
+            outputs = 1 / (1 + np.exp(-total)) if self.activation == "sigmoid" else total
+        self.batches[self.epoch].append(outputs.astype(np.float32).ravel())
+
+
+def epoch_bounds(history):
+    return list(zip(history["lowest_output"], history["highest_output"]))
+
+
+@pytest.fixture(scope="module")
+def training_digits(sample, single):
+    (x_train, digits_train), _ = sample
+    return single.prepare(x_train[:1600], digits_train[:1600])  # 50 batches: enough to blow up in epoch 1.
+
+
+def test_output_bounds_see_every_batch_at_any_steps_per_execution(script, training_digits):
+    pixels, is_five = training_digits
+    activation = activation_of(script)
+    results = {}
+    # Calling Keras once for every batch, or once for 50 of them, must not matter. That the
+    # sigmoid's training does not change with it is shown by the linear unit's, so it runs once.
+    for steps in (1, 50) if activation == "linear" else (1,):
+        keras.utils.set_random_seed(0)
+        model = script.build_model(learning_rate=0.5)
+        model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.5), steps_per_execution=steps,
+                      metrics=[lesson.LowestOutput(), lesson.HighestOutput()])
+        watched = BatchOutputs(pixels, 32, activation)
+        model.fit(pixels, is_five, batch_size=32, epochs=2, shuffle=False, verbose=0,
+                  callbacks=[watched] if steps == 1 else [])
+        results[steps] = epoch_bounds(model.history.history)
+    if activation == "linear":
+        np.testing.assert_array_equal(np.array(results[1]), np.array(results[50]))
+
+    # And they are the bounds worked out in NumPy over every batch of each epoch.
+    for (lowest, highest), batches in zip(results[1], watched.batches):
+        outputs = np.concatenate(batches)
+        finite = outputs[np.isfinite(outputs)]
+        if finite.size == 0:
+            assert np.isnan(lowest) and np.isnan(highest)
+        else:
+            assert lowest == pytest.approx(finite.min(), rel=1e-4)
+            assert highest == pytest.approx(finite.max(), rel=1e-4)
+    if activation == "linear":
+        # Large numbers of both signs in epoch 1, then overflow: epoch 2 starts afresh and finds no number.
+        (first_lowest, first_highest), (second_lowest, _) = results[1]
+        assert first_lowest < -1e30 and first_highest > 1e30 and np.isnan(second_lowest)
+    else:
+        assert all(0 <= low <= high <= 1 for low, high in results[1])
+
+
+def test_linear_outputs_swing_and_grow_every_batch_as_the_docs_say(single, sample):
+    """Watched after every batch of the script's own run, the linear unit's outputs alternate in sign and explode."""
     (x_train, digits_train), (x_test, digits_test) = sample
     x_train, y_train = single.prepare(x_train, digits_train)
     x_test, _ = single.prepare(x_test, digits_test)
-    probe = x_test[:256].reshape(256, -1)
+    probe = x_test.reshape(len(x_test), -1)
     medians = []
 
     class EveryBatch(keras.callbacks.Callback):
@@ -108,14 +178,17 @@ def test_linear_outputs_swing_and_grow_every_batch_as_the_readme_says(single, sa
     keras.utils.set_random_seed(single.SEED)
     model = single.build_model(single.LEARNING_RATE)
     model.compile(loss="mse", optimizer=keras.optimizers.SGD(single.LEARNING_RATE), steps_per_execution=1)
-    with contextlib.redirect_stdout(io.StringIO()):
-        model.fit(x_train, y_train, batch_size=single.BATCH_SIZE, epochs=1, verbose=0, callbacks=[EveryBatch()])
+    model.fit(x_train, y_train, batch_size=single.BATCH_SIZE, epochs=1, verbose=0, callbacks=[EveryBatch()])
 
-    finite = [value for value in medians if np.isfinite(value)]
-    assert len(finite) == 24 and not np.isfinite(medians[24])
+    finite = list(itertools.takewhile(np.isfinite, medians))
+    assert not any(np.isfinite(medians[len(finite):]))  # Once gone, the numbers never come back.
     assert all(np.sign(a) == -np.sign(b) for a, b in itertools.pairwise(finite))  # The sign flips each batch...
-    assert all(10 < abs(b / a) < 100 for a, b in itertools.pairwise(finite[2:]))  # ...and grows tens of times.
-    readme = (pathlib.Path(lesson.__file__).parent / "README.md").read_text()
-    shown = f"goes {finite[0]:.1f}, {finite[1]:,.0f}, {finite[2]:,.0f}, {finite[3]:,.0f}, and so on to {finite[-1]:.1e}"
-    assert shown in " ".join(readme.split()), shown
-    assert re.search(r"at batch 24,\s+then inf and nan", readme)
+    growth = [abs(b / a) for a, b in itertools.pairwise(finite[2:])]
+    assert all(10 < factor < 100 for factor in growth)  # ...and the size grows tens of times.
+    docs = " ".join((pathlib.Path(lesson.__file__).parent / "docs" / "how-it-works.md").read_text().split())
+    shown = (f"goes {finite[0]:.1f}, {finite[1]:,.0f}, {finite[2]:,.0f}, {finite[3]:,.0f}, and so on to "
+             f"{finite[-1]:.1e} after batch {len(finite)}")
+    assert shown in docs, shown
+    about = f"about {round(np.exp(np.mean(np.log(growth))), -1):.0f} times"
+    readme = " ".join((pathlib.Path(lesson.__file__).parent / "README.md").read_text().split())
+    assert about in docs and f"grow {about} with every batch" in readme

@@ -2,12 +2,12 @@
 
 import re
 
+import lesson
+
 import keras
 import numpy as np
 import PIL.Image
 import pytest
-
-import lesson
 
 
 @pytest.fixture(scope="module")
