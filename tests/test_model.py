@@ -110,10 +110,10 @@ class BatchOutputs(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         kernel, bias = self.model.layers[-1].get_weights()
         pixels = self.pixels[batch * self.batch_size:(batch + 1) * self.batch_size]
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # Overflow to inf and nan is what the linear unit does.
             total = pixels.astype(np.float64) @ kernel + bias
             outputs = 1 / (1 + np.exp(-total)) if self.activation == "sigmoid" else total
-        self.batches[self.epoch].append(outputs.astype(np.float32).ravel())
+            self.batches[self.epoch].append(outputs.astype(np.float32).ravel())
 
 
 def epoch_bounds(history):
