@@ -6,7 +6,9 @@ the other tests run.
 - perceptron-sigmoid.py stopped with a real Ctrl-C after two epochs;
 - this file run as a program: the sigmoid perceptron at ten seeds, then the
   three experiments of experiments.py on fewer rates and sizes than their
-  defaults, in one Python, so that Keras is imported once for all of them.
+  defaults, in one Python, so that Keras is imported once for all of them;
+- and, when JAX is installed, this file run as a program on Keras' JAX
+  backend: both scripts at their defaults, through their main().
 
 Nothing here imports Keras, except the program's own functions.
 """
@@ -14,6 +16,7 @@ Nothing here imports Keras, except the program's own functions.
 import atexit
 import contextlib
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -51,14 +54,17 @@ def start_runs():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=press_ctrl_c_after_two_epochs, args=(process, history), daemon=True).start()
     STARTED["interrupted"] = process, history
-    STARTED["worker"] = start(folder, pathlib.Path(__file__), str(folder)), None
+    STARTED["worker"] = start(folder, pathlib.Path(__file__), "worker", str(folder)), None
+    if importlib.util.find_spec("jax") is not None:
+        STARTED["jax"] = start(folder, pathlib.Path(__file__), "scripts", str(folder), backend="jax"), None
     # Should pytest stop early, leave no run behind.
     atexit.register(lambda: [process.kill() for process, _ in STARTED.values() if process.poll() is None])
 
 
-def start(folder, program, *arguments):
+def start(folder, program, *arguments, backend="tensorflow"):
     # Whatever the developer's shell says, run with TensorFlow's own default.
     environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    environment["KERAS_BACKEND"] = backend
     process = subprocess.Popen([sys.executable, str(program), *arguments], cwd=folder, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return process
@@ -117,7 +123,7 @@ def worker(folder):
     # and at fewer learning rates and sizes than its defaults.
     experiments = lesson.load_script("experiments.py")
     experiments.LEARNING_RATES = [0.001, 0.5]
-    experiments.TRAINING_SIZES = [250]
+    experiments.TRAINING_PARTS = [16, 1]
     ran = {}
     for name in experiments.EXPERIMENTS:
         printed = io.StringIO()
@@ -127,5 +133,19 @@ def worker(folder):
     print(json.dumps({"seeds": seeds, "experiments": ran}))
 
 
+def scripts(folder):
+    """Print, as JSON, what each script printed at its defaults on the sample, run through its main()."""
+    sys.path.insert(0, str(ROOT))
+    import lesson
+
+    printed = {}
+    for name in ("perceptron-single", "perceptron-sigmoid"):
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            lesson.load_script(f"{name}.py").main(["--data", "sample", "--no-plots"])
+        printed[name] = output.getvalue()
+    print(json.dumps(printed))
+
+
 if __name__ == "__main__":
-    worker(sys.argv[1])
+    {"worker": worker, "scripts": scripts}[sys.argv[1]](*sys.argv[2:])
