@@ -1,21 +1,24 @@
-"""How fast is perceptron-sigmoid.py, against the floors it could reach?
+"""How fast is perceptron-sigmoid.py, and how close does it come to the floors it could reach?
 
     python benchmarks/speed.py [--repeats 3]
 
 Everything is measured side by side in one run, on 60,000 training and 10,000
 held-out digits: the bundled sample, repeated to full MNIST size. For each
-Keras backend that is installed (TensorFlow, and JAX if present) it measures:
+Keras backend that is installed (TensorFlow, and JAX if present) it prints:
 
-- epoch cost: the seconds one more training epoch takes, with the script's
-  own model, train() and default settings, against a plain NumPy loop doing
-  the same shuffled minibatch SGD;
-- whole run: the wall time of `python perceptron-sigmoid.py --no-plots` on
-  those digits, against a bare `python -c "import keras"`;
-- peak memory of that run.
+- epoch cost: the seconds one more epoch of the script's own training takes,
+  with its held-out check and output metrics, against a plain NumPy loop
+  doing the same shuffled minibatch SGD;
+- whole run: the wall time of `python perceptron-sigmoid.py --no-plots` at its
+  defaults on those digits, against a bare `python -c "import keras"`;
+- peak memory of that run;
+- pictures: the seconds lesson.draw_pictures takes for the three pictures;
+- where a run's time goes: import, loading, scaling, training, held-out
+  check, report and pictures.
 
-Each is the median over --repeats runs, printed as a ratio with the goal
-beside it. Machines here are shared and noisy: compare ratios, not seconds,
-and only between numbers from the same run.
+Each figure is the median over --repeats runs, printed beside its goal with
+"met" or "NOT met". Machines here are shared and noisy: compare ratios, not
+seconds, and only between numbers from the same run. It is not a test.
 """
 
 import argparse
@@ -35,47 +38,75 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "perceptron-sigmoid.py")
-GOALS = {"epoch": 5.0, "run": 2.0, "memory_gb": 1.0}
+EPOCH_GOALS = {"tensorflow": 4.0, "jax": 2.5}
+RUN_GOAL = 2.0
+MEMORY_GOAL_GB = 1.2
+PICTURES_GOAL_SECONDS = 1.0
 
-# Run inside a fresh Python for one backend: time epochs of the script's own
-# training against NumPy, in the same process, one after the other.
-EPOCH_PROBE = r"""
-import contextlib, io, json, sys, time
-import numpy as np
+# Run in a fresh Python for one backend: the steps of the script's main(), each
+# timed, then NumPy's epochs, and the same SGD with nothing else, in one process.
+PROBE = r"""
+import contextlib, io, json, sys, tempfile, time
+started = time.perf_counter()
 sys.path.insert(0, {root!r})
-import keras, lesson
-script = lesson.load_script("perceptron-sigmoid.py")
-with np.load({data!r}) as data:
-    x_train, y_train = script.prepare(data["x_train"], data["y_train"])
-    x_test, y_test = script.prepare(data["x_test"], data["y_test"])
+import lesson
+import keras
+import numpy as np
+seconds = {{"import": time.perf_counter() - started}}
 
-class EpochTimes(keras.callbacks.Callback):
+def timed(name, work):
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = work()
+    seconds[name] = seconds.get(name, 0) + time.perf_counter() - started
+    return result
+
+script = lesson.load_script("perceptron-sigmoid.py")
+(x_train, digits_train), (x_test, digits_test) = timed("loading", lambda: lesson.load_digits({data!r}))
+x_train, y_train = timed("scaling", lambda: script.prepare(x_train, digits_train))
+x_test, y_test = timed("scaling", lambda: script.prepare(x_test, digits_test))
+
+class Clock(keras.callbacks.Callback):
+    # Each epoch's time, and the part of it spent on the held-out check.
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.perf_counter()
+    def on_test_begin(self, logs=None):
+        self.check_started = time.perf_counter()
+    def on_test_end(self, logs=None):
+        checks.append(time.perf_counter() - self.check_started)
+    def on_epoch_end(self, epoch, logs=None):
+        epochs.append(time.perf_counter() - self.epoch_started)
+
+epochs, checks = [], []
+keras.utils.set_random_seed(script.SEED)
+model = script.build_model(script.LEARNING_RATE)
+history = timed("fit", lambda: model.fit(
+    x_train, y_train, batch_size=script.BATCH_SIZE, epochs={epochs}, validation_data=(x_test, y_test),
+    validation_batch_size=lesson.HELD_OUT_BATCH, callbacks=[Clock(), *lesson.callbacks()], verbose=0))
+seconds["held-out check"] = sum(checks)
+seconds["training"] = seconds.pop("fit") - sum(checks)
+timed("report", lambda: lesson.report(model, history, x_test, y_test, digits_test))
+with tempfile.TemporaryDirectory() as folder:
+    timed("pictures", lambda: lesson.draw_pictures(model, history, x_test, y_test, digits_test, folder))
+
+# The floor within Keras: the same SGD steps with no metrics and no held-out
+# check; and the same again, compiled with XLA.
+class BareClock(keras.callbacks.Callback):
+    def __init__(self, times):
+        super().__init__()
+        self.times = times
     def on_epoch_begin(self, epoch, logs=None):
         self.started = time.perf_counter()
     def on_epoch_end(self, epoch, logs=None):
-        times.append(time.perf_counter() - self.started)
-
-times = []
-keras.utils.set_random_seed(script.SEED)
-model = script.build_model(script.LEARNING_RATE)
-callback = EpochTimes()
-with contextlib.redirect_stdout(io.StringIO()):
-    # The script's own fit: its held-out check, output metrics and epoch line.
-    model.fit(x_train, y_train, batch_size=script.BATCH_SIZE, epochs={epochs}, validation_data=(x_test, y_test),
-              callbacks=[callback, *lesson.callbacks()], verbose=0)
-keras_epochs = times[1:]  # The first epoch also builds and compiles; "one more epoch" leaves it out.
-
-# Where the time goes: the same SGD steps with no held-out check and no output
-# metrics, at the script's steps_per_execution and at a larger one.
-bare = {{}}
-for steps in (8, 64):
-    times = []
+        self.times.append(time.perf_counter() - self.started)
+bare, xla = [], []
+for times, jit_compile in [(bare, "auto"), (xla, True)]:
     keras.utils.set_random_seed(script.SEED)
     model = script.build_model(script.LEARNING_RATE)
-    model.compile(loss="mse", optimizer=keras.optimizers.SGD(script.LEARNING_RATE), metrics=["accuracy"],
-                  steps_per_execution=steps)
-    model.fit(x_train, y_train, batch_size=script.BATCH_SIZE, epochs={epochs}, verbose=0, callbacks=[callback])
-    bare[steps] = times[1:]
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(script.LEARNING_RATE),
+                  steps_per_execution=lesson.BATCHES_PER_CALL, jit_compile=jit_compile)
+    model.fit(x_train, y_train, batch_size=script.BATCH_SIZE, epochs={epochs}, verbose=0,
+              callbacks=[BareClock(times)])
 
 def numpy_epoch(rng, weights, bias):
     pixels = x_train.reshape(len(x_train), -1)
@@ -92,15 +123,15 @@ def numpy_epoch(rng, weights, bias):
 rng = np.random.default_rng(0)
 weights, bias = np.zeros(784, np.float32), np.float32(0)
 numpy_epochs = [numpy_epoch(rng, weights, bias) for _ in range({epochs})]
-print(json.dumps({{"keras": keras_epochs, "numpy": numpy_epochs, "bare 8": bare[8], "bare 64": bare[64]}}))
+# The first epoch also builds and compiles; "one more epoch" leaves it out.
+print(json.dumps({{"epoch": epochs[1:], "check": checks[1:], "bare": bare[1:], "xla": xla[1:], "numpy": numpy_epochs,
+                   "seconds": seconds,
+                   "first epoch": epochs[0]}}))
 """
 
 
 def installed_backends():
-    backends = ["tensorflow"]
-    if importlib.util.find_spec("jax") is not None:
-        backends.append("jax")
-    return backends
+    return ["tensorflow", *[name for name in ("jax",) if importlib.util.find_spec(name) is not None]]
 
 
 def machine():
@@ -114,13 +145,12 @@ def machine():
 def versions(backend):
     code = "import keras, numpy; print(keras.__version__, numpy.__version__)"
     keras_version, numpy_version = run_quietly([sys.executable, "-c", code], backend).split()
-    module = "tensorflow" if backend == "tensorflow" else "jax"
-    backend_version = run_quietly([sys.executable, "-c", f"import {module}; print({module}.__version__)"], backend)
-    return f"Keras {keras_version}, {module} {backend_version.strip()}, NumPy {numpy_version}"
+    backend_version = run_quietly([sys.executable, "-c", f"import {backend}; print({backend}.__version__)"], backend)
+    return f"Keras {keras_version}, {backend} {backend_version.strip()}, NumPy {numpy_version}"
 
 
 def environment(backend):
-    return {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return {**os.environ, "KERAS_BACKEND": backend}
 
 
 def run_quietly(command, backend):
@@ -133,9 +163,8 @@ def timed_run(command, backend):
     child = subprocess.Popen(command, env=environment(backend), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed with exit code {child.returncode}")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {os.waitstatus_to_exitcode(status)}")
     return seconds, usage.ru_maxrss * 1024 / 1e9  # ru_maxrss is in KiB on Linux.
 
 
@@ -154,14 +183,15 @@ def write_full_size_digits(folder):
     return path
 
 
-def verdict(ratio, goal):
-    return f"goal at most {goal:g}x: {'met' if ratio <= goal else 'NOT met'}"
+def verdict(value, goal, unit="x"):
+    return f"goal at most {goal:g}{unit}: {'met' if value <= goal else 'NOT met'}"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement (default: %(default)s)")
-    parser.add_argument("--epochs", type=int, default=5, help="epochs timed in each run (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=10,
+                        help="epochs in each probe; the scripts' default (default: %(default)s)")
     args = parser.parse_args(argv)
 
     print(f"Machine: {machine()}")
@@ -169,20 +199,19 @@ def main(argv=None):
         data = write_full_size_digits(folder)
         for backend in installed_backends():
             print(f"\nBackend {backend}: {versions(backend)}")
-            probe = EPOCH_PROBE.format(root=ROOT, data=data, epochs=args.epochs + 1)
-            epochs = {"keras": [], "numpy": [], "bare 8": [], "bare 64": []}
-            for _ in range(args.repeats):
-                result = json.loads(run_quietly([sys.executable, "-c", probe], backend))
-                for key in epochs:
-                    epochs[key] += result[key]
-            median = {key: statistics.median(values) for key, values in epochs.items()}
-            ratio = median["keras"] / median["numpy"]
-            print(f"  epoch cost: {median['keras']:.3f} s against NumPy's {median['numpy']:.3f} s = {ratio:.1f}x "
-                  f"({verdict(ratio, GOALS['epoch'])})")
-            for steps in (8, 64):
-                bare = median[f"bare {steps}"]
-                print(f"    the same SGD alone, no held-out check or output metrics, steps_per_execution={steps}: "
-                      f"{bare:.3f} s = {bare / median['numpy']:.1f}x")
+            probe = PROBE.format(root=ROOT, data=data, epochs=args.epochs)
+            probes = [json.loads(run_quietly([sys.executable, "-c", probe], backend)) for _ in range(args.repeats)]
+            epoch = statistics.median([value for result in probes for value in result["epoch"]])
+            bare = statistics.median([value for result in probes for value in result["bare"]])
+            xla = statistics.median([value for result in probes for value in result["xla"]])
+            check = statistics.median([value for result in probes for value in result["check"]])
+            numpy = statistics.median([value for result in probes for value in result["numpy"]])
+            print(f"  epoch cost: {epoch:.3f} s against NumPy's {numpy:.3f} s = {epoch / numpy:.1f}x "
+                  f"({verdict(epoch / numpy, EPOCH_GOALS[backend])})")
+            print(f"    the same SGD alone, with no metrics or held-out check: {bare:.3f} s = {bare / numpy:.1f}x")
+            print(f"    the same SGD alone, compiled with XLA (jit_compile=True): {xla:.3f} s = {xla / numpy:.1f}x")
+            print(f"    of each epoch: the SGD {bare:.3f} s, the held-out check {check:.3f} s, "
+                  f"the output metrics and the rest {epoch - bare - check:.3f} s")
 
             run_seconds, import_seconds, memory = [], [], []
             for _ in range(args.repeats):
@@ -191,12 +220,17 @@ def main(argv=None):
                 memory.append(peak)
                 import_seconds.append(timed_run([sys.executable, "-c", "import keras"], backend)[0])
             run_time, import_time = statistics.median(run_seconds), statistics.median(import_seconds)
-            ratio = run_time / import_time
-            print(f"  whole run: {run_time:.1f} s against {import_time:.1f} s for 'import keras' = {ratio:.1f}x "
-                  f"({verdict(ratio, GOALS['run'])})")
+            print(f"  whole run: {run_time:.1f} s against {import_time:.1f} s for 'import keras' = "
+                  f"{run_time / import_time:.1f}x ({verdict(run_time / import_time, RUN_GOAL)})")
             peak = statistics.median(memory)
-            print(f"  peak memory of the run: {peak:.2f} GB (goal at most {GOALS['memory_gb']:g} GB: "
-                  f"{'met' if peak <= GOALS['memory_gb'] else 'NOT met'})")
+            print(f"  peak memory of the run: {peak:.2f} GB ({verdict(peak, MEMORY_GOAL_GB, ' GB')})")
+
+            parts = {name: statistics.median([result["seconds"][name] for result in probes])
+                     for name in probes[0]["seconds"]}
+            print(f"  pictures: {parts['pictures']:.2f} s ({verdict(parts['pictures'], PICTURES_GOAL_SECONDS, ' s')})")
+            first = statistics.median([result["first epoch"] for result in probes])
+            print(f"  where a run's time goes ({args.epochs} epochs, the first {first:.2f} s):")
+            print("    " + ", ".join(f"{name} {value:.2f} s" for name, value in parts.items()))
 
 
 if __name__ == "__main__":
