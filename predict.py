@@ -3,7 +3,8 @@
     python perceptron-sigmoid.py --save-model five.keras
     python predict.py five.keras my-digit.png [another.jpg ...]
 
-Each image may be a PNG or a JPEG of any size, in colour or grey, a white
+Each image may be in any format Pillow reads (PNG, JPEG, GIF, BMP, TIFF,
+WebP and more), of any size, in colour or grey, a white
 digit on black like MNIST, or a dark digit on white paper. It is prepared the
 way MNIST's digits were, so that the perceptron sees what it was trained on:
 grey, white on black, cropped to the digit, scaled so its longer side is 20
@@ -14,6 +15,7 @@ where the number is the perceptron's output.
 """
 
 import argparse
+import collections
 import os
 import sys
 
@@ -28,7 +30,7 @@ FAINTEST_DIGIT = 40
 
 
 def read_image(path):
-    """Read a PNG or JPEG as grey values 0..255, with any transparency made white."""
+    """Read an image as grey values 0..255, with any transparency made white."""
     try:
         with PIL.Image.open(path) as image:
             # Phones store a photo's rotation beside the pixels; apply it.
@@ -46,7 +48,7 @@ def read_image(path):
     except PIL.Image.DecompressionBombError:
         raise lesson.InputError("is too large an image; shrink it to a few hundred pixels")
     except Exception:  # noqa: BLE001  A damaged image can raise almost anything.
-        raise lesson.InputError("is not a PNG or JPEG image that can be read")
+        raise lesson.InputError("is not an image that can be read; save it as PNG or JPEG")
 
 
 def prepare_image(grey):
@@ -94,16 +96,19 @@ def main(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("model", help="a .keras file saved with --save-model")
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG pictures of one digit each")
-    parser.add_argument("--show-input", metavar="DIR", help="save the 28x28 picture the model saw for each image here")
+    parser.add_argument("images", nargs="+", metavar="IMAGE",
+                        help="pictures of one digit each: PNG, JPEG, or any other format Pillow reads")
+    parser.add_argument("--show-input", metavar="DIR",
+                        help="save the 28x28 picture the model saw for each image here, as NAME-28x28.png, where "
+                        "NAME is the image's file name (my-five.png-28x28.png)")
     args = parser.parse_args(argv)
-    if args.show_input:
+    if args.show_input is not None:
         problem = lesson.why_no_folder(args.show_input)
         if problem:
             parser.error(f"argument --show-input: {problem}")
     model = lesson.load_model(args.model)
 
-    paths, inputs = [], []
+    paths, inputs, shown = [], [], collections.Counter()
     for path in args.images:
         try:
             pixels = prepare_image(read_image(path))
@@ -112,9 +117,13 @@ def main(argv=None):
             continue
         paths.append(path)
         inputs.append(pixels)
-        if args.show_input:
+        if args.show_input is not None:
             os.makedirs(args.show_input, exist_ok=True)
-            seen = os.path.join(args.show_input, os.path.splitext(os.path.basename(path))[0] + "-28x28.png")
+            # The whole file name, so that my-five.png and my-five.jpg keep a picture each,
+            # and a number when two images of the same name come from different folders.
+            name = os.path.basename(path)
+            shown[name] += 1
+            seen = os.path.join(args.show_input, f"{name}-28x28{f'-{shown[name]}' if shown[name] > 1 else ''}.png")
             PIL.Image.fromarray(np.round(pixels * 255).astype(np.uint8)).save(seen)
 
     if inputs:

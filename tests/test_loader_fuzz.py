@@ -1,7 +1,9 @@
 """The data loader against 300 generated files, and predict.py's image reader
-against 200: each is read as valid or refused with its own clear error.
-Nothing else may escape."""
+against 200 images of real digits, whole or damaged, and random bytes. A
+valid file must be read; anything else may be refused, with its own clear
+one-line error. Nothing else may escape."""
 
+import contextlib
 import io
 import pathlib
 import tempfile
@@ -125,38 +127,47 @@ def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(data):
         assert set(np.unique(labels)) <= set(range(10))
 
 
-def image_bytes(size, style, kind):
-    """A real-looking image file: a bright square on dark, or the reverse, as PNG or JPEG."""
-    pixels = np.zeros((size, size), np.uint8)
-    pixels[size // 4: 3 * size // 4, size // 3: 2 * size // 3] = 255
-    image = PIL.Image.fromarray(pixels if style == "white on black" else 255 - pixels)
+with contextlib.redirect_stdout(io.StringIO()):
+    DIGITS = lesson.load_sample()[0][0][:50]  # Real MNIST digits, white on black, 28x28.
+
+
+def image_bytes(index, size, style, kind, mode):
+    """A real digit saved as a person might: any size, either way round, in several formats."""
+    pixels = DIGITS[index] if style == "white on black" else 255 - DIGITS[index]
+    image = PIL.Image.fromarray(pixels).resize((size, size), PIL.Image.Resampling.BILINEAR).convert(mode)
     buffer = io.BytesIO()
-    image.convert("RGB" if kind == "JPEG" else "L").save(buffer, format=kind)
+    image.save(buffer, format=kind)
     return buffer.getvalue()
 
 
 @st.composite
 def image_files(draw):
-    data = image_bytes(draw(st.integers(1, 80)), draw(st.sampled_from(["white on black", "dark on white"])),
-                       draw(st.sampled_from(["PNG", "JPEG"])))
-    damage = draw(st.sampled_from(["none", "truncate", "flip"]))
+    kind = draw(st.sampled_from(["PNG", "JPEG", "GIF", "BMP"]))
+    mode = draw(st.sampled_from(["L", "RGB"] + (["RGBA", "LA"] if kind == "PNG" else [])))
+    data = image_bytes(draw(st.integers(0, len(DIGITS) - 1)), draw(st.integers(16, 200)),
+                       draw(st.sampled_from(["white on black", "dark on white"])), kind, mode)
+    damage = draw(st.sampled_from(["none", "none", "truncate", "flip"]))
     if damage == "truncate":
-        data = data[: draw(st.integers(0, len(data)))]
+        data = data[: draw(st.integers(0, len(data) - 1))]
     elif damage == "flip":
         position = draw(st.integers(0, len(data) - 1))
         data = data[:position] + bytes([data[position] ^ draw(st.integers(1, 255))]) + data[position + 1:]
-    return data
+    return data, damage
+
+
+PREDICT = lesson.load_script("predict.py")
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(image_files(), st.binary(max_size=500)))
-def test_predict_reads_any_file_or_refuses_it_clearly(data):
-    predict = lesson.load_script("predict.py")
-    path = FOLDER / "drawing.png"
+@given(st.one_of(image_files(), st.tuples(st.binary(max_size=500), st.just("not an image"))))
+def test_predict_answers_every_whole_digit_image_and_refuses_only_damaged_ones_clearly(file):
+    data, damage = file
+    path = FOLDER / "drawing"
     path.write_bytes(data)
     try:
-        pixels = predict.prepare_image(predict.read_image(path))
+        pixels = PREDICT.prepare_image(PREDICT.read_image(path))
     except lesson.InputError as error:
+        assert damage != "none", f"a whole image was refused: {error}"
         assert "\n" not in str(error)
         event("refused: " + str(error)[:30])
         return

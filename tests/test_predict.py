@@ -36,13 +36,6 @@ def verdicts(printed):
             for path, verdict, output in re.findall(r"^(.+): (five|not five) \((\S+)\)$", printed, re.MULTILINE)}
 
 
-def test_saved_model_is_the_trained_model(saved_model):
-    model, path = saved_model
-    loaded = lesson.load_model(str(path))
-    for trained, reloaded in zip(model.get_weights(), loaded.get_weights()):
-        np.testing.assert_array_equal(trained, reloaded)
-
-
 def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sample, tmp_path, capsys):
     model, model_path = saved_model
     _, (x_test, digits_test) = sample
@@ -103,8 +96,8 @@ def test_bad_images_get_a_line_each_and_the_rest_still_run(predict, saved_model,
     folder = tmp_path / "drawings"
     folder.mkdir()
     bad = [
-        (text, "is not a PNG or JPEG image that can be read"),
-        (truncated, "is not a PNG or JPEG image that can be read"),
+        (text, "is not an image that can be read; save it as PNG or JPEG"),
+        (truncated, "is not an image that can be read; save it as PNG or JPEG"),
         (white, "looks blank: no digit found"),
         (black, "looks blank: no digit found"),
         (tmp_path / "missing.png", "no such file"),
@@ -119,15 +112,48 @@ def test_bad_images_get_a_line_each_and_the_rest_still_run(predict, saved_model,
     assert "Traceback" not in captured.err
 
 
-def test_show_input_saves_what_the_model_saw(predict, saved_model, sample, tmp_path, capsys):
+def test_show_input_saves_what_the_model_saw_one_file_per_image(predict, saved_model, sample, tmp_path, capsys):
+    model, model_path = saved_model
+    (x_train, _), _ = sample
+    (tmp_path / "other").mkdir()
+    drawings = [tmp_path / "my five.jpg", tmp_path / "my five.png", tmp_path / "other" / "my five.png"]
+    for index, drawing in enumerate(drawings):
+        write_digit(x_train[index], drawing, "dark on white, colour JPEG" if drawing.suffix == ".jpg" else
+                    "dark on white", 200)
+    seen_folder = tmp_path / "seen"
+    assert lesson.run(predict.main, [str(model_path), *map(str, drawings), "--show-input", str(seen_folder)]) == 0
+    said = verdicts(capsys.readouterr().out)
+    # One picture for each image, even for images of the same name.
+    seen = ["my five.jpg-28x28.png", "my five.png-28x28.png", "my five.png-28x28-2.png"]
+    assert sorted(path.name for path in seen_folder.iterdir()) == sorted(seen)
+    for index, (drawing, name) in enumerate(zip(drawings, seen)):
+        pixels = np.asarray(PIL.Image.open(seen_folder / name), dtype=np.float32) / 255
+        # It is the MNIST digit the drawing was made from, prepared the MNIST way...
+        assert np.corrcoef(pixels.ravel(), x_train[index].ravel())[0, 1] > 0.8
+        # ...and what the model answered for.
+        output = float(lesson.predict(model, pixels[None])[0])
+        assert said[str(drawing)][1] == pytest.approx(output, abs=0.006)
+
+
+def test_a_model_of_the_wrong_shape_is_refused(tmp_path):
+    for shape, units in [((28, 28), 10), ((784,), 1)]:
+        model = keras.Sequential([keras.Input(shape), keras.layers.Flatten(), keras.layers.Dense(units)])
+        path = tmp_path / f"wrong-{units}.keras"
+        model.save(path)
+        with pytest.raises(lesson.InputError, match="needs a model that takes 28x28 digits and gives one output"):
+            lesson.load_model(str(path))
+
+
+def test_other_image_formats_pillow_reads_are_answered(predict, saved_model, sample, tmp_path, capsys):
     _, model_path = saved_model
     (x_train, _), _ = sample
-    drawing = tmp_path / "my five.jpg"
-    write_digit(x_train[0], drawing, "dark on white, colour JPEG", 200)
-    assert lesson.run(predict.main, [str(model_path), str(drawing), "--show-input", str(tmp_path / "seen")]) == 0
-    seen = np.asarray(PIL.Image.open(tmp_path / "seen" / "my five-28x28.png"), dtype=np.float32) / 255
-    expected = predict.prepare_image(predict.read_image(drawing))
-    np.testing.assert_allclose(seen, expected, atol=1 / 255)
+    paths = []
+    for suffix in ("gif", "bmp", "webp"):
+        path = tmp_path / f"digit.{suffix}"
+        PIL.Image.fromarray(255 - x_train[0]).resize((120, 120)).save(path)
+        paths.append(str(path))
+    assert lesson.run(predict.main, [str(model_path), *paths]) == 0
+    assert sorted(verdicts(capsys.readouterr().out)) == sorted(paths)
 
 
 @pytest.mark.parametrize(
