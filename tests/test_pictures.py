@@ -118,6 +118,20 @@ def test_report_counts_agree_with_the_predictions(trained, key, small_npz):
         assert 'no better than always answering "not five"' in printed
 
 
+def test_count_fives_against_counts_by_hand():
+    outputs = np.array([0.9, 0.2, 0.7, 0.5, np.nan, 0.51, -3.0, 1e30])
+    labels = np.array([1, 1, 0, 1, 1, 0, 0, 1], dtype=np.float32)
+    counts = lesson.count_fives(outputs, labels)
+    # Above 0.5 means "five": 0.9, 0.7, 0.51 and 1e30. 0.5 itself and nan do not.
+    assert {key: counts[key] for key in ("found", "missed", "false", "rejected", "correct")} == {
+        "found": 2, "missed": 3, "false": 2, "rejected": 1, "correct": 3}
+    assert (counts["accuracy"], counts["precision"], counts["recall"]) == (3 / 8, 2 / 4, 2 / 5)
+    # No digit called five: no precision. No fives at all: no recall.
+    assert lesson.count_fives(np.zeros(3), np.array([1.0, 0, 0]))["precision"] is None
+    assert lesson.count_fives(np.ones(3), np.zeros(3))["recall"] is None
+    assert lesson.always_not_five(labels) == 3 / 8
+
+
 def test_report_shows_the_outputs_the_model_gives(trained, small_npz):
     for key, run in trained.items():
         x_test, y_test, digits_test = held_out(run, small_npz)
