@@ -651,7 +651,8 @@ def report(model, history, x_test, y_test, digits_test):
         lowest, highest = training_range(history)
         if not math.isnan(lowest):
             large = ", large negative and positive numbers" if lowest <= -1000 and highest >= 1000 else ""
-            sentences.append(f"On the training digits they ranged from {number(lowest)} to {number(highest)}{large}.")
+            sentences.append(f"Over all the epochs of training they ranged from {number(lowest)} to "
+                             f"{number(highest)}{large}.")
         if finite.size == 0:
             sentences.append("Then they overflowed: every output is now nan, and nan > 0.5 is false, "
                              "so every digit is called \"not five\".")
@@ -782,8 +783,8 @@ def save_mistakes_picture(path, x_test, digits_test, outputs, y_test, title):
     said_five = outputs > 0.5
     is_five = y_test == 1
     kinds = [
-        ('said "five", but it is not', "no digit was wrongly called five", np.flatnonzero(said_five & ~is_five)),
-        ("a five it missed", "no five was missed", np.flatnonzero(~said_five & is_five)),
+        ('digits wrongly called "five"', "no digit was wrongly called five", np.flatnonzero(said_five & ~is_five)),
+        ("fives it missed", "no five was missed", np.flatnonzero(~said_five & is_five)),
     ]
     rows = [(label, indices) for label, _, indices in kinds if len(indices)]
     title = "; ".join([title, *[none for _, none, indices in kinds if not len(indices)]])
@@ -800,7 +801,7 @@ def save_mistakes_picture(path, x_test, digits_test, outputs, y_test, title):
         axes = figure.add_axes((0.02, top - 1.05 / height, 0.96, 1.05 / height))
         axes.imshow(strip, cmap="gray_r", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
         axes.axis("off")
-        axes.set_title(f"{label}: {len(indices):,} of the held-out digits", fontsize=10)
+        axes.set_title(f"{label}: {len(indices):,}", fontsize=10)
         for column, index in enumerate(indices[:MISTAKES_SHOWN_PER_KIND]):
             axes.text((column + 0.5) / MISTAKES_SHOWN_PER_KIND, -0.04, f"true {digits_test[index]}\n"
                       f"output {number(outputs[index])}", transform=axes.transAxes, ha="center", va="top", fontsize=8)

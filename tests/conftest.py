@@ -42,7 +42,7 @@ def sigmoid():
     return load_script("perceptron-sigmoid")
 
 
-@pytest.fixture(scope="session", params=SCRIPTS)
+@pytest.fixture(scope="module", params=SCRIPTS)
 def script(request):
     return load_script(request.param)
 
@@ -66,6 +66,15 @@ def small_npz(sample, tmp_path_factory):
         x_test=x_test[:200], y_test=digits_test[:200].astype(np.uint8),
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def saved_model(tmp_path_factory):
+    """The sigmoid perceptron trained on the sample for 5 epochs, and the .keras file it was saved to."""
+    path = tmp_path_factory.mktemp("model") / "five.keras"
+    sigmoid = load_script("perceptron-sigmoid")
+    model = sigmoid.main(["--data", "sample", "--epochs", "5", "--no-plots", "--save-model", str(path)])
+    return model, path
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

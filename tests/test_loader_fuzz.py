@@ -165,7 +165,7 @@ def test_predict_answers_every_whole_digit_image_and_refuses_only_damaged_ones_c
     path = FOLDER / "drawing"
     path.write_bytes(data)
     try:
-        pixels = PREDICT.prepare_image(PREDICT.read_image(path))
+        pixels, _ = PREDICT.prepare_image(PREDICT.read_image(path))
     except lesson.InputError as error:
         assert damage != "none", f"a whole image was refused: {error}"
         assert "\n" not in str(error)

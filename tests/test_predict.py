@@ -15,14 +15,6 @@ def predict():
     return lesson.load_script("predict.py")
 
 
-@pytest.fixture(scope="module")
-def saved_model(tmp_path_factory):
-    path = tmp_path_factory.mktemp("model") / "five.keras"
-    sigmoid = lesson.load_script("perceptron-sigmoid.py")
-    model = sigmoid.main(["--data", "sample", "--epochs", "5", "--no-plots", "--save-model", str(path)])
-    return model, path
-
-
 def write_digit(pixels, path, style, size):
     """Save a 28x28 MNIST digit as a person might: any size, white on black or dark on white."""
     image = PIL.Image.fromarray(pixels if style == "white on black" else 255 - pixels)
@@ -67,8 +59,8 @@ def test_same_digit_in_either_style_gives_the_same_input(predict, sample, tmp_pa
         white, dark = tmp_path / "white.png", tmp_path / "dark.png"
         write_digit(x_train[index], white, "white on black", 120)
         write_digit(x_train[index], dark, "dark on white", 120)
-        first = predict.prepare_image(predict.read_image(white))
-        second = predict.prepare_image(predict.read_image(dark))
+        first, _ = predict.prepare_image(predict.read_image(white))
+        second, _ = predict.prepare_image(predict.read_image(dark))
         # Equal but for the rounding of the resized pixels, one grey level at most.
         np.testing.assert_allclose(first, second, atol=1 / 255)
         assert first.shape == (28, 28) and first.min() == 0 and first.max() == 1
@@ -122,10 +114,12 @@ def test_show_input_saves_what_the_model_saw_one_file_per_image(predict, saved_m
                     "dark on white", 200)
     seen_folder = tmp_path / "seen"
     assert lesson.run(predict.main, [str(model_path), *map(str, drawings), "--show-input", str(seen_folder)]) == 0
-    said = verdicts(capsys.readouterr().out)
-    # One picture for each image, even for images of the same name.
+    printed = capsys.readouterr().out
+    said = verdicts(printed)
+    # One picture for each image, even for images of the same name, and the run says where.
     seen = ["my five.jpg-28x28.png", "my five.png-28x28.png", "my five.png-28x28-2.png"]
     assert sorted(path.name for path in seen_folder.iterdir()) == sorted(seen)
+    assert printed.endswith("Pictures written:\n" + "".join(f"  {seen_folder / name}\n" for name in seen))
     for index, (drawing, name) in enumerate(zip(drawings, seen)):
         pixels = np.asarray(PIL.Image.open(seen_folder / name), dtype=np.float32) / 255
         # It is the MNIST digit the drawing was made from, prepared the MNIST way...

@@ -1,0 +1,182 @@
+"""predict.py on photos of handwriting: dim paper, uneven light, grain, blue ink, phone JPEGs.
+
+The photos are made from real digits of the sample, so the model's verdict on
+the original 28x28 digit says what predict.py should answer for its photo.
+"""
+
+import io
+import re
+
+import lesson
+
+import numpy as np
+import PIL.Image
+import pytest
+
+HEIGHT, WIDTH = 800, 600
+BLUE, BLACK = (25, 35, 110), (20, 20, 20)
+# Seven in ten are plain phone JPEGs; the rest are the awkward kinds.
+KINDS = ["jpeg"] * 7 + ["exif", "16-bit png", "transparent"]
+
+
+@pytest.fixture(scope="module")
+def predict():
+    return lesson.load_script("predict.py")
+
+
+def ink_on_canvas(pixels, rng, size=None, place=None):
+    """Where the ink is, 0..1: a 28x28 digit drawn large, off-centre, on an 800x600 canvas."""
+    size = size or int(rng.integers(140, 320))
+    digit = PIL.Image.fromarray(pixels).resize((size, size), PIL.Image.Resampling.BILINEAR)
+    top, left = place or (int(rng.integers(10, HEIGHT - size - 10)), int(rng.integers(10, WIDTH - size - 10)))
+    ink = np.zeros((HEIGHT, WIDTH), np.float32)
+    ink[top:top + size, left:left + size] = np.asarray(digit, np.float32) / 255
+    return ink
+
+
+def photo(ink, rng, kind="jpeg", colour=BLUE):
+    """A photo of ink on dim grey paper, lit unevenly, with a camera's grain, as the file's bytes."""
+    buffer = io.BytesIO()
+    if kind == "transparent":
+        # Strokes on a see-through layer, as drawing apps save them, in white or black.
+        rgba = np.zeros((HEIGHT, WIDTH, 4), np.uint8)
+        rgba[..., :3] = 255 if rng.random() < 0.5 else 0
+        rgba[..., 3] = np.round(255 * ink)
+        PIL.Image.fromarray(rgba).save(buffer, "PNG")
+        return buffer.getvalue()
+    paper = rng.uniform(95, 140)
+    spread = rng.uniform(0.1, 0.3)
+    # Brighter towards one side of the page, or towards its top.
+    across = np.linspace(1 - spread, 1 + spread, WIDTH if rng.random() < 0.5 else HEIGHT, dtype=np.float32)
+    light = across[None, :] if len(across) == WIDTH else across[:, None]
+    rgb = light[..., None] * (paper * (1 - ink[..., None]) + np.array(colour, np.float32) * ink[..., None])
+    rgb += 6 * rng.standard_normal((HEIGHT, WIDTH, 1), dtype=np.float32)
+    rgb = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+    if kind == "16-bit png":
+        PIL.Image.fromarray(np.round(rgb.mean(axis=2) * 257).astype(np.uint16)).save(buffer, "PNG")
+    elif kind == "exif":
+        # Stored turned a quarter left, with the tag that says to turn it back, as phones do.
+        exif = PIL.Image.Exif()
+        exif[0x0112] = 6
+        PIL.Image.fromarray(np.ascontiguousarray(np.rot90(rgb))).save(buffer, "JPEG", quality=85, exif=exif)
+    else:
+        PIL.Image.fromarray(rgb).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def answers(predict, model_path, paths, capsys):
+    """predict.py's verdict and note for each path, and its exit code."""
+    code = lesson.run(predict.main, [str(model_path), *map(str, paths)])
+    printed = capsys.readouterr()
+    lines = re.findall(r"^(.+?): (five|not five) \(\d\.\d\d\)(.*)$", printed.out, re.MULTILINE)
+    found = {path: (verdict, note) for path, verdict, note in lines}
+    return found, printed.err, code
+
+
+def test_photos_of_real_digits_get_the_models_verdict_on_the_digit(predict, saved_model, sample, tmp_path, capsys):
+    model, model_path = saved_model
+    _, (x_test, digits_test) = sample
+    chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:40], np.flatnonzero(digits_test != 5)[:60]])
+    expected = lesson.predict(model, x_test[chosen].astype("float32") / 255) > 0.5
+    rng = np.random.default_rng(0)
+    paths, kinds = [], []
+    for number, index in enumerate(chosen):
+        kind = KINDS[number % len(KINDS)]
+        colour = BLUE if number % 2 else BLACK
+        path = tmp_path / f"photo-{number}.{'png' if 'png' in kind or kind == 'transparent' else 'jpg'}"
+        path.write_bytes(photo(ink_on_canvas(x_test[index], rng), rng, kind, colour))
+        paths.append(path)
+        kinds.append(kind)
+
+    found, errors, _ = answers(predict, model_path, paths, capsys)
+    agree = np.array([found.get(str(path), (None,))[0] == ("five" if five else "not five")
+                      for path, five in zip(paths, expected)])
+    assert agree.mean() >= 0.9, f"only {agree.mean():.0%} agree; {errors}"
+    # Every kind is read, not only the plain JPEGs that make up most of them.
+    for kind in set(KINDS):
+        of_kind = [agreed for agreed, its_kind in zip(agree, kinds) if its_kind == kind]
+        assert np.mean(of_kind) >= 0.8, f"{kind}: {np.mean(of_kind):.0%} agree"
+    # The photos of what the model calls a five are called fives too, not only the rest.
+    assert agree[expected].mean() >= 0.8 and expected.sum() >= 20
+
+
+def test_mnist_digits_saved_as_png_get_exactly_the_models_verdict(predict, saved_model, sample, tmp_path):
+    model, _ = saved_model
+    _, (x_test, digits_test) = sample
+    # All the fives, and twice as many others.
+    x_test = x_test[np.concatenate([np.flatnonzero(digits_test == 5), np.flatnonzero(digits_test != 5)[:200]])]
+    path = tmp_path / "digit.png"
+    prepared = []
+    for pixels in x_test:
+        PIL.Image.fromarray(pixels).save(path)
+        prepared.append(predict.prepare_image(predict.read_image(path))[0])
+    # MNIST's digits are already prepared as predict.py prepares an image, so most come out as they
+    # went in. Some move by a pixel, or grow where a speck beside them is left out; the verdict never changes.
+    prepared = np.stack(prepared)
+    unchanged = [np.abs(mine - theirs / 255).max() < 1e-6 for mine, theirs in zip(prepared, x_test)]
+    assert np.mean(unchanged) > 0.5
+    np.testing.assert_array_equal(lesson.predict(model, prepared) > 0.5,
+                                  lesson.predict(model, x_test.astype("float32") / 255) > 0.5)
+
+
+def test_blank_paper_and_pure_noise_are_refused(predict, saved_model, tmp_path, capsys):
+    _, model_path = saved_model
+    rng = np.random.default_rng(1)
+    blank = tmp_path / "blank-paper.jpg"
+    blank.write_bytes(photo(np.zeros((HEIGHT, WIDTH), np.float32), rng))
+    glare = tmp_path / "glare.png"
+    # Dim paper with one glare pixel: once a solid block of "ink".
+    paper = np.full((HEIGHT, WIDTH), 110, np.uint8)
+    paper[300, 200] = 255
+    PIL.Image.fromarray(paper).save(glare)
+    noise = tmp_path / "noise.png"
+    PIL.Image.fromarray(rng.integers(0, 256, (HEIGHT, WIDTH, 3), dtype=np.uint8)).save(noise)
+    found, errors, code = answers(predict, model_path, [blank, glare, noise], capsys)
+    assert code == 2 and found == {}
+    assert errors.splitlines() == [f"{path}: error: looks blank: no digit found" for path in (blank, glare, noise)]
+
+
+def test_glare_and_the_page_edge_are_not_taken_for_ink(predict, sample):
+    (x_train, _), _ = sample
+    rng = np.random.default_rng(2)
+    ink = ink_on_canvas(x_train[0], rng, size=250, place=(300, 200))
+    clean, _ = predict.prepare_image(predict.read_image(io.BytesIO(photo(ink, np.random.default_rng(3)))))
+    grey = predict.read_image(io.BytesIO(photo(ink, np.random.default_rng(3)))).copy()
+    grey[100:104, 400:404] = 255  # A glint on the paper.
+    grey[:, :25] = 20  # The dark table beyond the page's left edge.
+    grey[-30:, :] = 40  # A shadow across the bottom.
+    spoiled, others = predict.prepare_image(grey)
+    assert others == 0
+    assert np.corrcoef(clean.ravel(), spoiled.ravel())[0, 1] > 0.95
+    assert np.corrcoef(clean.ravel(), x_train[0].ravel())[0, 1] > 0.8
+
+
+def test_of_several_marks_the_largest_is_answered_and_the_line_says_so(predict, saved_model, sample, tmp_path,
+                                                                      capsys):
+    model, model_path = saved_model
+    _, (x_test, digits_test) = sample
+    five, other = np.flatnonzero(digits_test == 5)[0], np.flatnonzero(digits_test == 1)[0]
+    rng = np.random.default_rng(4)
+    # A large five and a smaller one beside it: the five is answered.
+    ink = ink_on_canvas(x_test[five], rng, size=260, place=(40, 20)) + ink_on_canvas(
+        x_test[other], rng, size=200, place=(500, 350))
+    path = tmp_path / "two-digits.jpg"
+    path.write_bytes(photo(np.clip(ink, 0, 1), rng))
+    found, _, code = answers(predict, model_path, [path], capsys)
+    says_five = lesson.predict(model, x_test[[five]].astype("float32") / 255)[0] > 0.5
+    assert code == 0
+    assert found[str(path)] == ("five" if says_five else "not five", ", the largest mark; 1 other ignored")
+
+
+def test_a_phone_sized_photo_is_shrunk_as_it_is_read(predict, sample, tmp_path):
+    (x_train, _), _ = sample
+    big = tmp_path / "phone.jpg"
+    small = tmp_path / "small.jpg"
+    rng = np.random.default_rng(5)
+    ink = ink_on_canvas(x_train[1], rng, size=400, place=(200, 100))
+    PIL.Image.open(io.BytesIO(photo(ink, rng))).resize((3000, 4000)).save(big, quality=85)
+    PIL.Image.open(big).resize((600, 800)).save(small, quality=95)
+    grey = predict.read_image(big)
+    assert max(grey.shape) == predict.WORKING_SIDE
+    np.testing.assert_allclose(predict.prepare_image(grey)[0], predict.prepare_image(predict.read_image(small))[0],
+                               atol=0.15)
