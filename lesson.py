@@ -915,6 +915,6 @@ def load_model(path):
     if model.input_shape != (None, 28, 28) or model.output_shape != (None, 1):
         raise InputError(
             f"{path} takes {model.input_shape} and gives {model.output_shape}; "
-            "predict.py needs a model that takes 28x28 digits and gives one output"
+            "predict.py and draw.py need a model that takes 28x28 digits and gives one output"
         )
     return model

@@ -12,7 +12,9 @@ Keras backend that is installed (TensorFlow, and JAX if present) it prints:
 - whole run: the wall time of `python perceptron-sigmoid.py --no-plots` at its
   defaults on those digits, against a bare `python -c "import keras"`;
 - peak memory of that run;
-- pictures: the seconds lesson.draw_pictures takes for the three pictures;
+- pictures: the seconds lesson.draw_pictures takes for the four pictures,
+  and of them, what weights.gif costs: keeping its frames while training, and
+  writing it;
 - where a run's time goes: import, loading, scaling, training, held-out
   check, report and pictures.
 
@@ -42,6 +44,7 @@ EPOCH_GOALS = {"tensorflow": 4.0, "jax": 2.5}
 RUN_GOAL = 2.0
 MEMORY_GOAL_GB = 1.2
 PICTURES_GOAL_SECONDS = 1.0
+FRAMES_GOAL_SECONDS = 0.2
 
 # Run in a fresh Python for one backend: the steps of the script's main(), each
 # timed, then NumPy's epochs, and the same SGD with nothing else, in one process.
@@ -88,6 +91,17 @@ seconds["training"] = seconds.pop("fit") - sum(checks)
 timed("report", lambda: lesson.report(model, history, x_test, y_test, digits_test))
 with tempfile.TemporaryDirectory() as folder:
     timed("pictures", lambda: lesson.draw_pictures(model, history, x_test, y_test, digits_test, folder))
+    # weights.gif alone: keeping its frames during training, and writing it.
+    frames = lesson.WeightFrames()
+    frames.set_model(model)
+    animation = {{"frames": time.perf_counter()}}
+    frames.on_train_begin()
+    for epoch in range({epochs}):
+        frames.on_epoch_end(epoch, {{"val_accuracy": 0.9}})
+    animation["frames"] = time.perf_counter() - animation["frames"]
+    animation["writing"] = time.perf_counter()
+    lesson.save_weights_animation(folder + "/weights.gif", frames.frames, {epochs})
+    animation["writing"] = time.perf_counter() - animation["writing"]
 
 # The floor within Keras: the same SGD steps with no metrics and no held-out
 # check; and the same again, compiled with XLA.
@@ -125,7 +139,7 @@ weights, bias = np.zeros(784, np.float32), np.float32(0)
 numpy_epochs = [numpy_epoch(rng, weights, bias) for _ in range({epochs})]
 # The first epoch also builds and compiles; "one more epoch" leaves it out.
 print(json.dumps({{"epoch": epochs[1:], "check": checks[1:], "bare": bare[1:], "xla": xla[1:], "numpy": numpy_epochs,
-                   "seconds": seconds,
+                   "seconds": seconds, "animation": animation,
                    "first epoch": epochs[0]}}))
 """
 
@@ -228,6 +242,10 @@ def main(argv=None):
             parts = {name: statistics.median([result["seconds"][name] for result in probes])
                      for name in probes[0]["seconds"]}
             print(f"  pictures: {parts['pictures']:.2f} s ({verdict(parts['pictures'], PICTURES_GOAL_SECONDS, ' s')})")
+            frames, writing = (statistics.median([result["animation"][part] for result in probes])
+                               for part in ("frames", "writing"))
+            print(f"    of which weights.gif: keeping its frames {frames:.4f} s "
+                  f"({verdict(frames, FRAMES_GOAL_SECONDS, ' s')}), writing it {writing:.2f} s")
             first = statistics.median([result["first epoch"] for result in probes])
             print(f"  where a run's time goes ({args.epochs} epochs, the first {first:.2f} s):")
             print("    " + ", ".join(f"{name} {value:.2f} s" for name, value in parts.items()))

@@ -72,8 +72,9 @@ def test_a_run_prints_only_its_own_lines_one_per_epoch(runs, name):
             assert lesson.number(float(row["lowest_output"])) == lesson.number(printed[0])
             assert lesson.number(float(row["highest_output"])) == lesson.number(printed[1])
     # The last lines name the pictures, written to runs/<script name>/ by default.
-    pictures = [os.path.join("runs", name, file) for file in ("weights.png", "history.png", "mistakes.png")]
-    assert run["out"].strip().splitlines()[-3:] == [f"  {path}" for path in pictures]
+    pictures = [os.path.join("runs", name, file)
+                for file in ("weights.png", "weights.gif", "history.png", "mistakes.png")]
+    assert run["out"].strip().splitlines()[-4:] == [f"  {path}" for path in pictures]
     assert all((run["folder"] / path).stat().st_size > 10_000 for path in pictures)
 
 

@@ -134,7 +134,7 @@ def test_a_model_of_the_wrong_shape_is_refused(tmp_path):
         model = keras.Sequential([keras.Input(shape), keras.layers.Flatten(), keras.layers.Dense(units)])
         path = tmp_path / f"wrong-{units}.keras"
         model.save(path)
-        with pytest.raises(lesson.InputError, match="needs a model that takes 28x28 digits and gives one output"):
+        with pytest.raises(lesson.InputError, match="need a model that takes 28x28 digits and gives one output"):
             lesson.load_model(str(path))
 
 
