@@ -185,6 +185,10 @@ def largest_mark(ink, grain):
 def prepare_image(grey):
     """Turn a picture of one digit into 28x28 pixels the way MNIST's were made.
 
+    draw-page.html repeats these steps in JavaScript, for a drawing on its pad:
+    a change here needs the same change there (tests/test_draw.py checks that
+    the two agree).
+
     Returns the pixels and how many other marks of similar size were left out.
     """
     digit, others = largest_mark(*find_ink(grey))
