@@ -569,6 +569,8 @@ def number(value):
     so that 0.000002 does not read as 0."""
     if math.isnan(value) or abs(value) >= 1e4:
         return f"{value:.3g}"
+    if value == 0:
+        return "0"
     if value != 0 and abs(value) < 1e-3:
         return f"{value:.1e}"
     return f"{value:.4f}"

@@ -35,6 +35,10 @@ WORKING_SIDE = 600
 FAINTEST_INK = 0.15
 # A digit is at least this share of the picture's longer side; smaller marks are specks.
 SMALLEST_DIGIT = 0.03
+# MNIST's strokes are about this share of the digit's size; strokes thinner than
+# the second share are thickened to the first.
+MNIST_STROKE = 0.14
+THINNEST_STROKE = 0.08
 # A digit's ink stands out from the paper by several times the spread of the camera's
 # grain; pure noise, once averaged as below, by about one time.
 INK_OVER_GRAIN = 3
@@ -162,11 +166,19 @@ def largest_mark(ink, grain):
     reach = max(1, round(0.5 * max(part.stop - part.start for part in largest)))
     marks, count = ndimage.label(ndimage.maximum_filter(strokes, size=reach))
     mass = np.bincount(marks.ravel(), (ink * strokes).ravel())[1:]
+    boxes = ndimage.find_objects(marks)
+    # A mark that touches the picture's edge is more likely the page's edge, a
+    # shadow or something cut off than the digit: a mark inside is preferred, if
+    # it has a fair share of the ink.
+    inside_frame = np.array([rows.start > 0 and columns.start > 0 and rows.stop < height and columns.stop < width
+                             for rows, columns in boxes])
+    if (mass * inside_frame).max() >= 0.25 * mass.max():
+        mass = mass * inside_frame
     chosen = np.argmax(mass)
-    # Others of similar size, at least half as tall or wide, are worth a word.
-    sizes = np.array([max(rows.stop - rows.start, columns.stop - columns.start)
-                      for rows, columns in ndimage.find_objects(marks)])
-    others = int(np.sum(sizes >= 0.5 * sizes[chosen]) - 1)
+    # Other marks inside, at least half as large and with a tenth as much ink, are worth a word.
+    sizes = np.array([max(rows.stop - rows.start, columns.stop - columns.start) for rows, columns in boxes])
+    similar = inside_frame & (sizes >= 0.5 * sizes[chosen]) & (mass >= 0.1 * mass[chosen])
+    others = int(similar.sum() - similar[chosen])
     # What is left of the paper, and the ink's strongest, which becomes 1 as in MNIST.
     paper = np.median(ink[::2, ::2][~strokes[::2, ::2]]) if (~strokes[::2, ::2]).any() else 0
     mark = strokes & (marks == chosen + 1)
@@ -178,8 +190,25 @@ def largest_mark(ink, grain):
     if max(rows[-1] - rows[0], columns[-1] - columns[0]) + 1 < SMALLEST_DIGIT * max(ink.shape):
         raise lesson.InputError("looks blank: no digit found")
     crop = slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1)
-    digit = (ink[crop] - paper) / max(strong - paper, 1e-6) * region[crop]
-    return np.clip(digit, 0, 1).astype(np.float32), others
+    digit = np.clip((ink[crop] - paper) / max(strong - paper, 1e-6) * region[crop], 0, 1)
+    # A pen draws far thinner strokes than MNIST's, which are about a seventh of
+    # the digit's size: thicken thin ones to that, keeping their soft edges.
+    size, stroke = max(digit.shape), stroke_width(mark[crop])
+    if stroke < THINNEST_STROKE * size:
+        # Everything within reach of a stroke becomes ink, as if drawn with a round
+        # marker, with an edge a pixel wide.
+        reach = (MNIST_STROKE * size - stroke) / 2
+        margin = int(reach) + 2
+        distance = ndimage.distance_transform_edt(~np.pad(mark[crop], margin))
+        digit = np.maximum(np.pad(digit, margin), np.clip(reach + 1 - distance, 0, 1))
+    return digit.astype(np.float32), others
+
+
+def stroke_width(strokes):
+    """The usual width of the strokes in a mask: twice the distance from their middle to their edge."""
+    distance = ndimage.distance_transform_edt(strokes)
+    middle = strokes & (distance == ndimage.maximum_filter(distance, size=3))
+    return 2 * float(np.median(distance[middle]))
 
 
 def prepare_image(grey):

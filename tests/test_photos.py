@@ -11,6 +11,7 @@ import lesson
 
 import numpy as np
 import PIL.Image
+import PIL.ImageDraw
 import pytest
 
 HEIGHT, WIDTH = 800, 600
@@ -155,9 +156,9 @@ def test_of_several_marks_the_largest_is_answered_and_the_line_says_so(predict, 
                                                                       capsys):
     model, model_path = saved_model
     _, (x_test, digits_test) = sample
-    five, other = np.flatnonzero(digits_test == 5)[0], np.flatnonzero(digits_test == 1)[0]
+    five, other = np.flatnonzero(digits_test == 5)[0], np.flatnonzero(digits_test == 3)[0]
     rng = np.random.default_rng(4)
-    # A large five and a smaller one beside it: the five is answered.
+    # A large five and a smaller three beside it: the five is answered.
     ink = ink_on_canvas(x_test[five], rng, size=260, place=(40, 20)) + ink_on_canvas(
         x_test[other], rng, size=200, place=(500, 350))
     path = tmp_path / "two-digits.jpg"
@@ -180,3 +181,27 @@ def test_a_phone_sized_photo_is_shrunk_as_it_is_read(predict, sample, tmp_path):
     assert max(grey.shape) == predict.WORKING_SIDE
     np.testing.assert_allclose(predict.prepare_image(grey)[0], predict.prepare_image(predict.read_image(small))[0],
                                atol=0.15)
+
+
+def five_drawn(width):
+    """A five about 400 pixels tall, dark on white paper, drawn with a round pen of this width."""
+    image = PIL.Image.new("L", (600, 800), 235)
+    draw = PIL.ImageDraw.Draw(image)
+    bar = [(380 - t, 200) for t in range(0, 150, 2)]
+    upright = [(230 - t / 16, 200 + t) for t in range(0, 160, 2)]
+    bowl = [(300 + 120 * np.cos(angle), 450 + 150 * np.sin(angle)) for angle in np.radians(np.arange(-150, 150, 2))]
+    for x, y in bar + upright + bowl:
+        draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=30)
+    return np.asarray(image, dtype=np.float32)
+
+
+def test_thin_pen_strokes_are_thickened_to_mnists_weight(predict, saved_model):
+    model, _ = saved_model
+    # The same five with a pen, and with a marker as thick as MNIST's strokes.
+    thin, _ = predict.prepare_image(five_drawn(4))
+    thick, _ = predict.prepare_image(five_drawn(56))
+    # Thickened, the pen's five carries about as much ink as the marker's, and the model sees nearly the same digit.
+    assert 0.75 < thin.sum() / thick.sum() < 1.33
+    assert np.corrcoef(thin.ravel(), thick.ravel())[0, 1] > 0.75
+    outputs = lesson.predict(model, np.stack([thin, thick]))
+    assert abs(outputs[0] - outputs[1]) < 0.2
