@@ -104,7 +104,7 @@ def pytest_collectstart(collector):
     """Start the background runs as collection starts, before any test imports Keras, if they are needed."""
     chosen = [pathlib.Path(arg.split("::")[0]).resolve() for arg in collector.config.args]
     readers = [pathlib.Path(__file__).with_name(name)
-               for name in ("test_end_to_end.py", "test_backends.py")]
+               for name in ("test_end_to_end.py", "test_backends.py", "test_notebook.py")]
     if any(path == reader or path in reader.parents for path in chosen for reader in readers):
         end_to_end_runs.start_runs()  # Once: it does nothing when they have started.
 

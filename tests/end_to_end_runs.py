@@ -4,10 +4,11 @@ the other tests run.
 
 - perceptron-single.py at its defaults, as a learner runs it;
 - this file run as a program: perceptron-sigmoid.py at its defaults through
-  its main(), then the sigmoid perceptron at ten seeds;
+  its main(), then the sigmoid perceptron at five seeds;
 - and, when JAX is installed, this file run as a program on Keras' JAX
   backend: both scripts through their main(), the sigmoid at its defaults
-  and the linear unit for the one epoch in which it blows up.
+  and the linear unit for the one epoch in which it blows up;
+- and, when nbclient is installed, lecture.ipynb run by a fresh kernel.
 
 Nothing here imports Keras, except the program's own functions.
 """
@@ -27,6 +28,7 @@ import tempfile
 ROOT = pathlib.Path(__file__).parent.parent
 
 STARTED = {}
+FOLDER = []  # The folder all the runs run in.
 
 
 def start_runs():
@@ -34,6 +36,7 @@ def start_runs():
     if STARTED:
         return
     folder = pathlib.Path(tempfile.mkdtemp(prefix="perceptron-runs-"))
+    FOLDER.append(folder)
     history = folder / "perceptron-single.csv"
     STARTED["perceptron-single"] = start(folder, ROOT / "perceptron-single.py", "--data", "sample",
                                          "--csv", str(history)), history
@@ -41,6 +44,8 @@ def start_runs():
     STARTED["seeds"] = start(folder, pathlib.Path(__file__), "sigmoid_runs", niceness=0), folder / "perceptron-sigmoid.csv"
     if importlib.util.find_spec("jax") is not None:
         STARTED["jax"] = start(folder, pathlib.Path(__file__), "scripts", str(folder), backend="jax"), None
+    if importlib.util.find_spec("nbclient") is not None:
+        STARTED["notebook"] = start(folder, pathlib.Path(__file__), "notebook"), None
     # Should pytest stop early, leave no run behind.
     atexit.register(lambda: [process.kill() for process, _ in STARTED.values() if process.poll() is None])
 
@@ -66,12 +71,12 @@ def finished(process, history):
     out, err = process.communicate(timeout=300)
     text = history.read_text() if history else ""
     return {"code": process.returncode, "out": out, "err": err, "csv": text,
-            "rows": list(csv.DictReader(io.StringIO(text))), "folder": history.parent if history else None}
+            "rows": list(csv.DictReader(io.StringIO(text))), "folder": FOLDER[0]}
 
 
 def sigmoid_runs():
     """perceptron-sigmoid.py at its defaults, through its main() with --csv, its output written to
-    perceptron-sigmoid.out; then print, as JSON, the sigmoid perceptron's held-out accuracy at seeds 0 to 9."""
+    perceptron-sigmoid.out; then print, as JSON, the sigmoid perceptron's held-out accuracy at seeds 0 to 4."""
     sys.path.insert(0, str(ROOT))
     import lesson  # First, as in the scripts.
 
@@ -96,7 +101,7 @@ def sigmoid_runs():
     model.compile(loss=model.loss, optimizer=model.optimizer, metrics=["accuracy"],
                   steps_per_execution=lesson.BATCHES_PER_CALL)
     accuracy = {}
-    for seed in range(10):
+    for seed in range(5):
         keras.utils.set_random_seed(seed)
         model.set_weights(sigmoid.build_model(sigmoid.LEARNING_RATE).get_weights())
         model.fit(x_train, y_train, batch_size=sigmoid.BATCH_SIZE, epochs=sigmoid.EPOCHS, verbose=0)
@@ -120,5 +125,25 @@ def scripts(folder):
     print(json.dumps(printed))
 
 
+def notebook():
+    """Run lecture.ipynb top to bottom in a fresh kernel, on the sample digits, with this folder as its own;
+    print, as JSON, what its cells printed and how many pictures they showed."""
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.read(ROOT / "lecture.ipynb", as_version=4)
+    settings = [cell for cell in notebook.cells if cell.cell_type == "code" and "DATA = None" in cell.source]
+    # The sample, so that the kernel, a process the tests' guards do not reach, stays offline.
+    for cell in settings:
+        cell.source = cell.source.replace("DATA = None", 'DATA = "sample"')
+    os.environ["PYTHONPATH"] = str(ROOT)  # The kernel imports lesson from here.
+    # A cell that raises stops the run with an error, and this program with it.
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": os.getcwd()}}).execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    print(json.dumps({"settings": len(settings), "text": "".join(output.get("text", "") for output in outputs),
+                      "pictures": sum("image/png" in output.get("data", {}) for output in outputs)}))
+
+
 if __name__ == "__main__":
-    {"sigmoid_runs": sigmoid_runs, "scripts": scripts}[sys.argv[1]](*sys.argv[2:])
+    {"sigmoid_runs": sigmoid_runs, "scripts": scripts, "notebook": notebook}[sys.argv[1]](*sys.argv[2:])

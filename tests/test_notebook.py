@@ -1,7 +1,6 @@
 """lecture.ipynb: committed without outputs, and run top to bottom in a fresh kernel."""
 
 import json
-import os
 import pathlib
 import re
 
@@ -9,7 +8,6 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "lecture.ipynb"
-SETTING = "DATA = None"
 
 
 def code_cells(notebook):
@@ -31,34 +29,16 @@ def test_notebook_shares_the_scripts_code_instead_of_copying_it():
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """The notebook run by a fresh kernel, on the sample digits, in a folder of its own."""
-    nbclient = pytest.importorskip("nbclient")
-    nbformat = pytest.importorskip("nbformat")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    settings = [cell for cell in notebook.cells if cell.cell_type == "code" and SETTING in cell.source]
-    assert len(settings) == 1
-    # The sample, so that the kernel, a process of its own that the tests' guards do not reach, stays offline.
-    settings[0].source = settings[0].source.replace(SETTING, 'DATA = "sample"')
-    folder = tmp_path_factory.mktemp("notebook")
-    environment = {"PYTHONPATH": str(ROOT), "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
-    saved = {name: os.environ.get(name) for name in environment}
-    os.environ.update(environment)  # The kernel inherits them.
-    try:
-        # A cell that raises fails the run here.
-        nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
-                                resources={"metadata": {"path": str(folder)}}).execute()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    text = "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
-                   for output in cell.outputs)
-    images = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
-              if "image/png" in output.get("data", {})]
-    return text, images, folder
+def executed(background_runs):
+    """What the notebook printed and showed, run by a fresh kernel on the sample digits in the
+    background (see end_to_end_runs.py), and the folder it ran in."""
+    if "notebook" not in background_runs:
+        pytest.skip("nbclient is not installed")
+    run = background_runs["notebook"]
+    assert run["code"] == 0, run["err"]
+    printed = json.loads(run["out"])
+    assert printed["settings"] == 1  # The one setting the run changed, to keep the kernel offline.
+    return printed["text"], printed["pictures"], run["folder"]
 
 
 def test_notebook_shows_the_linear_units_large_outputs_of_both_signs(executed):
@@ -79,6 +59,6 @@ def test_notebook_shows_the_sigmoid_fix_and_its_accuracy(executed):
 
 
 def test_notebook_draws_its_pictures_inline(executed):
-    _, images, folder = executed
-    assert len(images) == 2
+    _, pictures, folder = executed
+    assert pictures == 2
     assert sorted(path.name for path in (folder / "runs" / "notebook").iterdir()) == ["history.png", "weights.png"]

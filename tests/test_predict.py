@@ -35,7 +35,7 @@ def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sam
     in_memory = lesson.predict(model, x_test[chosen].astype("float32") / 255) > 0.5
     expected, paths = {}, []
     for style, suffix in [("white on black", "png"), ("dark on white", "png"), ("dark on white, colour JPEG", "jpg")]:
-        for size in (28, 90, 250):
+        for size in (28, 250):
             for index, says_five in zip(chosen, in_memory):
                 path = str(tmp_path / f"{index}-{style.split(',')[0].replace(' ', '-')}-{size}.{suffix}")
                 write_digit(x_test[index], path, style, size)
@@ -50,7 +50,7 @@ def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sam
     got = verdicts(printed)
     agree = np.mean([got[path][0] == expected[path] for path in paths])
     assert agree >= 0.95, f"only {agree:.1%} agree"
-    assert sum(verdict == "five" for verdict, _ in got.values()) > 100  # Fives are found, not just others.
+    assert sum(verdict == "five" for verdict, _ in got.values()) > 80  # Fives are found, not just others.
 
 
 def test_same_digit_in_either_style_gives_the_same_input(predict, sample, tmp_path):
