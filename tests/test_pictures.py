@@ -167,17 +167,26 @@ def test_report_counts_agree_with_the_predictions(trained, key, small_npz):
 
 
 def test_count_fives_against_counts_by_hand():
-    outputs = np.array([0.9, 0.2, 0.7, 0.5, np.nan, 0.51, -3.0, 1e30])
-    labels = np.array([1, 1, 0, 1, 1, 0, 0, 1], dtype=np.float32)
+    outputs = np.array([0.9, 0.2, 0.7, 0.5, np.nan, 0.51, -3.0, 1e30, 0.8])
+    labels = np.array([1, 1, 0, 1, 1, 0, 0, 1, 0], dtype=np.float32)
     counts = lesson.count_fives(outputs, labels)
-    # Above 0.5 means "five": 0.9, 0.7, 0.51 and 1e30. 0.5 itself and nan do not.
+    # Above 0.5 means "five": 0.9, 0.7, 0.51, 1e30 and 0.8. 0.5 itself and nan do not.
     assert {key: counts[key] for key in ("found", "missed", "false", "rejected", "correct")} == {
-        "found": 2, "missed": 3, "false": 2, "rejected": 1, "correct": 3}
-    assert (counts["accuracy"], counts["precision"], counts["recall"]) == (3 / 8, 2 / 4, 2 / 5)
+        "found": 2, "missed": 3, "false": 3, "rejected": 1, "correct": 3}
+    assert (counts["accuracy"], counts["precision"], counts["recall"]) == (3 / 9, 2 / 5, 2 / 5)
     # No digit called five: no precision. No fives at all: no recall.
     assert lesson.count_fives(np.zeros(3), np.array([1.0, 0, 0]))["precision"] is None
     assert lesson.count_fives(np.ones(3), np.zeros(3))["recall"] is None
-    assert lesson.always_not_five(labels) == 3 / 8
+    assert lesson.always_not_five(labels) == 4 / 9
+
+
+def test_numbers_are_printed_so_that_tiny_and_huge_ones_are_not_lost():
+    # Four decimals for everyday numbers; powers of ten from 10,000 up and below 0.001, so that
+    # 0.000002 does not read as 0; exactly 0 as 0.
+    shown = [lesson.number(value) for value in (0.5, 0.001, 0.00099, 2e-6, 0.0, 9999.0, 1e4, -3.39e37, np.nan)]
+    assert shown == ["0.5000", "0.0010", "9.9e-04", "2.0e-06", "0", "9999.0000", "1e+04", "-3.39e+37", "nan"]
+    assert lesson.output_range(np.nan, np.nan) == "nan"
+    assert lesson.output_range(-2e-6, 0.5) == "-2.0e-06 .. 0.5000"
 
 
 def test_report_shows_the_outputs_the_model_gives(trained, small_npz):
