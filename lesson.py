@@ -571,7 +571,7 @@ def number(value):
         return f"{value:.3g}"
     if value == 0:
         return "0"
-    if value != 0 and abs(value) < 1e-3:
+    if abs(value) < 1e-3:
         return f"{value:.1e}"
     return f"{value:.4f}"
 

@@ -152,17 +152,18 @@ def largest_mark(ink, grain):
     mass = np.bincount(pieces.ravel(), ink.ravel())[1:]
     # A long piece along the picture's edge is the edge of the page, or a shadow.
     height, width = ink.shape
+    piece_boxes = ndimage.find_objects(pieces)
     along_edge = np.array([
         (rows.start == 0 or rows.stop == height) and columns.stop - columns.start > 0.6 * width
         or (columns.start == 0 or columns.stop == width) and rows.stop - rows.start > 0.6 * height
-        for rows, columns in ndimage.find_objects(pieces)
+        for rows, columns in piece_boxes
     ])
     if not along_edge.all():
         mass[along_edge] = 0
     # Dust and grain are far smaller than the largest piece.
     strokes = np.isin(pieces, 1 + np.flatnonzero(mass >= 0.05 * mass.max()))
     # Pieces close together are one mark: a five's top stroke is often apart from the rest.
-    largest = ndimage.find_objects(pieces)[np.argmax(mass)]
+    largest = piece_boxes[np.argmax(mass)]
     reach = max(1, round(0.5 * max(part.stop - part.start for part in largest)))
     marks, count = ndimage.label(ndimage.maximum_filter(strokes, size=reach))
     mass = np.bincount(marks.ravel(), (ink * strokes).ravel())[1:]

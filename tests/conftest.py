@@ -42,6 +42,11 @@ def sigmoid():
     return load_script("perceptron-sigmoid")
 
 
+@pytest.fixture(scope="session")
+def predict():
+    return load_script("predict")
+
+
 @pytest.fixture(scope="module", params=SCRIPTS)
 def script(request):
     return load_script(request.param)

@@ -23,11 +23,6 @@ def draw():
 
 
 @pytest.fixture(scope="module")
-def predict():
-    return lesson.load_script("predict.py")
-
-
-@pytest.fixture(scope="module")
 def page_file(draw, saved_model, tmp_path_factory):
     out = tmp_path_factory.mktemp("draw")
     assert draw.main([str(saved_model[1]), "--out", str(out)]) == 0

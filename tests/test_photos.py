@@ -12,17 +12,11 @@ import lesson
 import numpy as np
 import PIL.Image
 import PIL.ImageDraw
-import pytest
 
 HEIGHT, WIDTH = 800, 600
 BLUE, BLACK = (25, 35, 110), (20, 20, 20)
 # Seven in ten are plain phone JPEGs; the rest are the awkward kinds.
 KINDS = ["jpeg"] * 7 + ["exif", "16-bit png", "transparent"]
-
-
-@pytest.fixture(scope="module")
-def predict():
-    return lesson.load_script("predict.py")
 
 
 def ink_on_canvas(pixels, rng, size=None, place=None):

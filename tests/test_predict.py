@@ -10,11 +10,6 @@ import PIL.Image
 import pytest
 
 
-@pytest.fixture(scope="module")
-def predict():
-    return lesson.load_script("predict.py")
-
-
 def write_digit(pixels, path, style, size):
     """Save a 28x28 MNIST digit as a person might: any size, white on black or dark on white."""
     image = PIL.Image.fromarray(pixels if style == "white on black" else 255 - pixels)
