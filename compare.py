@@ -10,13 +10,13 @@ pictures.
 
 import os
 
-import lesson
+from lesson import command_line, data, pictures, report, scripts  # First: it quiets TensorFlow.
 
 import numpy as np
 from matplotlib.figure import Figure
 
-single = lesson.load_script("perceptron-single.py")
-sigmoid = lesson.load_script("perceptron-sigmoid.py")
+single = scripts.load("perceptron-single.py")
+sigmoid = scripts.load("perceptron-sigmoid.py")
 
 
 def train_and_measure(script, digits, args):
@@ -24,26 +24,26 @@ def train_and_measure(script, digits, args):
     (x_train, digits_train), (x_test, digits_test) = digits
     x_train, y_train = script.prepare(x_train, digits_train)
     x_test, y_test = script.prepare(x_test, digits_test)
-    model = lesson.train_quietly(
+    model = scripts.train_quietly(
         script, x_train, y_train, x_test, y_test, args.learning_rate, args.epochs, args.seed, args.batch_size
     )
-    outputs = lesson.predict(model, x_test)
-    counts = lesson.count_fives(outputs, y_test)  # accuracy, precision, recall and the counts
+    outputs = report.outputs(model, x_test)
+    counts = report.count_fives(outputs, y_test)  # accuracy, precision, recall and the counts
     blew_up = not np.all(np.isfinite(model.history.history["loss"]))
-    print(f"{lesson.model_name(model)}: held-out accuracy {lesson.percent(counts['accuracy'])} after "
-          f"{args.epochs} epochs{', and its loss became nan' if blew_up else ''}", flush=True)
-    return {"model": model, "outputs": outputs, "baseline": lesson.always_not_five(y_test), **counts}
+    print(f"{report.model_name(model)}: held-out accuracy {report.percent(counts['accuracy'])} after "
+          f"{report.plural(args.epochs, 'epoch')}{', and its loss became nan' if blew_up else ''}", flush=True)
+    return {"model": model, "outputs": outputs, "baseline": report.always_not_five(y_test), **counts}
 
 
 def print_table(results):
-    names = [lesson.model_name(result["model"]) for result in results]
+    names = [report.model_name(result["model"]) for result in results]
 
     def output_range(result, pick):
         finite = result["outputs"][np.isfinite(result["outputs"])]
-        return "nan" if finite.size == 0 else lesson.number(pick(finite))
+        return "nan" if finite.size == 0 else report.number(pick(finite))
 
     def as_percent(value):
-        return "n/a" if value is None else lesson.percent(value)
+        return "n/a" if value is None else report.percent(value)
 
     rows = [
         ("held-out accuracy", [as_percent(result["accuracy"]) for result in results]),
@@ -65,36 +65,35 @@ def save_picture(path, results):
     epochs = np.arange(1, len(results[0]["model"].history.history["val_accuracy"]) + 1)
     for result in results:
         accuracy = 100 * np.array(result["model"].history.history["val_accuracy"])
-        accuracy_axes.plot(epochs, accuracy, marker=".", label=lesson.model_name(result["model"]))
+        accuracy_axes.plot(epochs, accuracy, marker=".", label=report.model_name(result["model"]))
     accuracy_axes.axhline(100 * results[0]["baseline"], color="grey", linestyle="--", label='always "not five"')
     accuracy_axes.set_xlabel("epoch")
     accuracy_axes.set_ylabel("held-out accuracy (%)")
     accuracy_axes.set_title("held-out accuracy per epoch", fontsize=10)
     accuracy_axes.legend(fontsize=8)
     for left, result in zip((0.44, 0.72), results):
-        lesson.draw_weights(figure, (left, 0.05, 0.2, 0.2 * 13 / 4), result["model"], result["accuracy"],
+        pictures.draw_weights(figure, (left, 0.05, 0.2, 0.2 * 13 / 4), result["model"], result["accuracy"],
                             (left + 0.21, 0.05, 0.01, 0.65))
-    figure.savefig(path)
+    pictures.save_figure(figure, path)
 
 
 def main(argv=None):
     # compare.py takes the scripts' own defaults, so it trains what they train.
-    args = lesson.parse_arguments(
+    args = command_line.parse_arguments(
         argv, __doc__, __file__,
         epochs=sigmoid.EPOCHS, batch_size=sigmoid.BATCH_SIZE,
         learning_rate=sigmoid.LEARNING_RATE, seed=sigmoid.SEED, one_model=False,
     )
     # Load once, so both models see exactly the same digits.
-    digits = lesson.load_digits(args.data)
+    digits = data.load(args.data)
     results = [train_and_measure(script, digits, args) for script in (single, sigmoid)]
     print_table(results)
 
-    os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "compare.png")
     save_picture(path, results)
-    lesson.print_written([path])
+    command_line.print_written("Picture written:", [path])
     return results
 
 
 if __name__ == "__main__":
-    lesson.run(main)
+    command_line.run(main)

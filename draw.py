@@ -12,43 +12,34 @@ two give the same answer for the same picture.
 import argparse
 import json
 import os
+import pathlib
 import sys
 
-import lesson
+from lesson import command_line, saved  # First: it quiets TensorFlow.
 
-PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "draw-page.html")
-
-
-def perceptron(path):
-    """The weights, bias and activation of a one-unit perceptron saved by the scripts."""
-    model = lesson.load_model(path)
-    weights = model.get_weights()
-    activation = model.layers[-1].activation.__name__
-    if len(weights) != 2 or weights[0].shape != (784, 1) or activation not in ("sigmoid", "linear"):
-        raise lesson.InputError(f"{path} is not a one-unit perceptron; save one with --save-model")
-    return {"weights": weights[0][:, 0].tolist(), "bias": float(weights[1][0]), "activation": activation}
+PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lesson", "draw-page.html")
 
 
 def main(argv=None):
-    parser = lesson.OneLineErrorParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = command_line.OneLineErrorParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", help="a .keras file saved with --save-model")
     parser.add_argument("--out", default=os.path.join("runs", "draw"), metavar="DIR",
                         help="folder for draw.html (default: %(default)s)")
     args = parser.parse_args(argv)
-    problem = lesson.why_no_folder(args.out)
+    problem = command_line.make_folder(args.out)
     if problem:
         parser.error(f"argument --out: {problem}")
-    model = perceptron(args.model)
+    model = saved.perceptron(args.model)
 
     with open(PAGE, encoding="utf-8") as template:
         page = template.read().replace("/* THE PERCEPTRON */ null", json.dumps(model))
-    os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "draw.html")
-    with open(path, "w", encoding="utf-8") as file:
+    with command_line.writing(path), open(path, "w", encoding="utf-8") as file:
         file.write(page)
-    print(f"Page written: {path}\nOpen it in a browser, and draw a digit.")
+    # An address that opens from anywhere: paste it into the browser.
+    print(f"Page written: {pathlib.Path(path).resolve().as_uri()}\nOpen it in a browser, and draw a digit.")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(lesson.run(main))
+    sys.exit(command_line.run(main))

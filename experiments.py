@@ -30,13 +30,14 @@ out.
 import functools
 import os
 
-import lesson
+from lesson import command_line, data, pictures, report, scripts, watch  # First: it quiets TensorFlow.
+from lesson.command_line import InputError
 
 import numpy as np
 from matplotlib.figure import Figure
 
-single = lesson.load_script("perceptron-single.py")
-sigmoid = lesson.load_script("perceptron-sigmoid.py")
+single = scripts.load("perceptron-single.py")
+sigmoid = scripts.load("perceptron-sigmoid.py")
 
 EXPERIMENTS = ["learning-rate", "data-preparation", "more-data"]
 LEARNING_RATES = [0.001, 0.01, 0.03, 0.1, 0.5, 1.0, 3.0, 10.0]  # 0.5 is the scripts' rate
@@ -51,7 +52,7 @@ DATA_PREPARATION_RATES = {single.__name__: 0.01, sigmoid.__name__: sigmoid.LEARN
 @functools.cache
 def name_of(script):
     """What the tables and pictures call a script's model, such as "Sigmoid perceptron"."""
-    return lesson.model_name(script.build_model(1.0))
+    return report.model_name(script.build_model(1.0))
 
 
 def train(script, data, learning_rate, epochs, seed):
@@ -62,13 +63,13 @@ def train(script, data, learning_rate, epochs, seed):
     the training is the same, and a small set trained for many epochs is far
     faster.
     """
-    model = lesson.train_quietly(script, *data, learning_rate, epochs, seed, check_every_epoch=False)
+    model = scripts.train_quietly(script, *data, learning_rate, epochs, seed, check_every_epoch=False)
     _, _, x_test, y_test = data
     return {"accuracy": accuracy(model, x_test, y_test), "blew_up": not np.all(np.isfinite(model.history.history["loss"]))}, model
 
 
 def accuracy(model, x_test, y_test):
-    return model.evaluate(x_test, y_test, batch_size=lesson.HELD_OUT_BATCH, verbose=0, return_dict=True)["accuracy"]
+    return model.evaluate(x_test, y_test, batch_size=watch.HELD_OUT_BATCH, verbose=0, return_dict=True)["accuracy"]
 
 
 def prepared(script, digits, scale=True):
@@ -82,7 +83,7 @@ def prepared(script, digits, scale=True):
 
 
 def short(result):
-    return lesson.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
+    return report.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
 
 
 def learning_rate_results(digits, epochs, seed, rates):
@@ -114,7 +115,7 @@ def learning_rate_results(digits, epochs, seed, rates):
         _, _, x_test, y_test = data[script]
         chosen[name_of(script)] = {"rate": choice["rate"], "accuracy": accuracy(choice["model"], x_test, y_test)}
         print(f"{name_of(script)}: best at {choice['rate']:g} on the validation digits; checked once on the "
-              f"held-out digits, {lesson.percent(chosen[name_of(script)]['accuracy'])}.")
+              f"held-out digits, {report.percent(chosen[name_of(script)]['accuracy'])}.")
     return {"validation": validation, "chosen": chosen}
 
 
@@ -168,7 +169,9 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
     # Mark where the sigmoid works best, and where it is too slow or too fast.
     sigmoid_accuracy = np.array([run["accuracy"] for run in results[name_of(sigmoid)]])
     best = rates.index(chosen[name_of(sigmoid)]["rate"])
-    axes.annotate(f"best: {lesson.percent(chosen[name_of(sigmoid)]['accuracy'])}\non the held-out digits",
+    # The point is its score on the validation digits; the chosen model's held-out score is another number.
+    axes.annotate(f"best on the validation digits: {report.percent(sigmoid_accuracy[best])}\n"
+                  f"that model on the held-out digits: {report.percent(chosen[name_of(sigmoid)]['accuracy'])}",
                   (rates[best], 100 * sigmoid_accuracy[best]), xytext=(0, 8), textcoords="offset points",
                   ha="center", fontsize=8)
     for index, label in [(0, "sigmoid:\ntoo slow"), (len(rates) - 1, "sigmoid:\ntoo large")]:
@@ -186,7 +189,7 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
     axes.set_ylabel("accuracy on the validation digits (%)")
     axes.set_title("Accuracy against learning rate")
     axes.legend(fontsize=8)
-    figure.savefig(path)
+    pictures.save_figure(figure, path)
 
 
 def draw_data_preparation(path, results, baseline_accuracy, rates):
@@ -207,7 +210,7 @@ def draw_data_preparation(path, results, baseline_accuracy, rates):
     axes.set_ylabel("held-out accuracy (%), axis from 85")
     axes.set_title("Raw pixels against pixels scaled to 0..1")
     axes.legend(fontsize=8, loc="upper left")
-    figure.savefig(path)
+    pictures.save_figure(figure, path)
 
 
 def draw_more_data(path, results, baseline_accuracy):
@@ -224,46 +227,51 @@ def draw_more_data(path, results, baseline_accuracy):
     axes.set_ylabel("held-out accuracy (%)")
     axes.set_title("Held-out accuracy against the amount of training data")
     axes.legend(fontsize=8)
-    figure.savefig(path)
+    pictures.save_figure(figure, path)
 
 
 def main(argv=None):
-    args = lesson.parse_arguments(
+    args = command_line.parse_arguments(
         argv, __doc__, __file__, epochs=EPOCHS, seed=sigmoid.SEED, one_model=False, experiments=EXPERIMENTS,
     )
-    digits = lesson.load_digits(args.data)
-    baseline_accuracy = lesson.always_not_five(prepared(sigmoid, digits)[3])
-    os.makedirs(args.out, exist_ok=True)
+    digits = data.load(args.data)
+    (x_train, _), _ = digits
+    # Each experiment trains on parts of the training digits, and no part may be empty.
+    fewest = {"learning-rate": VALIDATION_PART, "more-data": max(TRAINING_PARTS)}.get(args.experiment, 1)
+    if len(x_train) < fewest:
+        raise InputError(f"{args.experiment} needs at least {fewest} training digits, and --data has "
+                         f"{len(x_train):,}; use more, or --data sample")
+    baseline_accuracy = report.always_not_five(prepared(sigmoid, digits)[3])
     path = os.path.join(args.out, f"{args.experiment}.png")
 
     if args.experiment == "learning-rate":
         x_train = prepared(sigmoid, digits)[0]
         cut = len(x_train) - len(x_train) // VALIDATION_PART
-        print(f"Both perceptrons at each learning rate, {args.epochs} epochs, seed {args.seed}. Each trains on the "
-              f"first {cut:,} training digits;")
+        print(f"Both perceptrons at each learning rate, {report.plural(args.epochs, 'epoch')}, seed {args.seed}. "
+              f"Each trains on the first {cut:,} training digits;")
         print(f"the table gives its accuracy on the other {len(x_train) - cut:,}, the validation digits:")
         results = learning_rate_results(digits, args.epochs, args.seed, LEARNING_RATES)
-        baseline_accuracy = lesson.always_not_five(prepared(sigmoid, digits)[1][cut:])
-        print(f'Always answering "not five" scores {lesson.percent(baseline_accuracy)} of the validation digits.')
+        baseline_accuracy = report.always_not_five(prepared(sigmoid, digits)[1][cut:])
+        print(f'Always answering "not five" scores {report.percent(baseline_accuracy)} of the validation digits.')
         draw_learning_rates(path, results, LEARNING_RATES, baseline_accuracy)
-        lesson.print_written([path])
+        command_line.print_written("Picture written:", [path])
         return results
     elif args.experiment == "data-preparation":
-        print(f"Both perceptrons on raw and on scaled pixels, {args.epochs} epochs, seed {args.seed}:")
+        print(f"Both perceptrons on raw and on scaled pixels, {report.plural(args.epochs, 'epoch')}, seed {args.seed}:")
         results = data_preparation_results(digits, args.epochs, args.seed)
         rates = {name_of(script): DATA_PREPARATION_RATES[script.__name__] for script in (single, sigmoid)}
         draw_data_preparation(path, results, baseline_accuracy, rates)
     else:
-        (x_train, _), _ = digits
         print(f"The sigmoid perceptron on more and more training digits, seed {args.seed}.")
-        print(f"Each size gets as many SGD steps as {args.epochs} epochs of all {len(x_train):,} digits:")
+        print(f"Each size gets as many SGD steps as {report.plural(args.epochs, 'epoch')} of all "
+              f"{len(x_train):,} digits:")
         results = more_data_results(digits, args.epochs, args.seed, TRAINING_PARTS)
         draw_more_data(path, results, baseline_accuracy)
 
-    print(f'Always answering "not five" scores {lesson.percent(baseline_accuracy)}.')
-    lesson.print_written([path])
+    print(f'Always answering "not five" scores {report.percent(baseline_accuracy)}.')
+    command_line.print_written("Picture written:", [path])
     return results
 
 
 if __name__ == "__main__":
-    lesson.run(main)
+    command_line.run(main)

@@ -5,7 +5,7 @@ Expect accuracy well above 90%, and every output between 0 and 1.
 The two scripts differ only in line 29. --help lists the settings.
 """
 
-import lesson  # First: it keeps TensorFlow's start-up messages off the screen.
+from lesson import command_line, data, pictures, report, saved, watch  # First: it quiets TensorFlow.
 
 import keras
 from keras.layers import Dense, Flatten, Input
@@ -32,38 +32,38 @@ def build_model(learning_rate):
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
         # Accuracy counts an output above 0.5 as "five". The lowest and highest
         # outputs of each epoch are the lecture's debugging step.
-        metrics=["accuracy", lesson.LowestOutput(), lesson.HighestOutput()],
-        steps_per_execution=lesson.BATCHES_PER_CALL,  # Faster; the same numbers.
+        metrics=["accuracy", watch.OutputRange()],
+        steps_per_execution=watch.BATCHES_PER_CALL,  # Faster; the same numbers.
     )
     return model
 
 
 def main(argv=None):
-    args = lesson.parse_arguments(argv, __doc__, __file__, epochs=EPOCHS, batch_size=BATCH_SIZE,
-                                  learning_rate=LEARNING_RATE, seed=SEED)
+    args = command_line.parse_arguments(argv, __doc__, __file__, epochs=EPOCHS, batch_size=BATCH_SIZE,
+                                        learning_rate=LEARNING_RATE, seed=SEED)
     keras.utils.set_random_seed(args.seed)
 
     # The held-out digits are never trained on: they check what the model learned.
-    (x_train, digits_train), (x_test, digits_test) = lesson.load_digits(args.data)
+    (x_train, digits_train), (x_test, digits_test) = data.load(args.data)
     x_train, y_train = prepare(x_train, digits_train)
     x_test, y_test = prepare(x_test, digits_test)
 
     model = build_model(args.learning_rate)
     model.summary()
+    frames = watch.WeightFrames()  # The weights after each epoch, for weights.gif.
     history = model.fit(
         x_train, y_train, batch_size=args.batch_size, epochs=args.epochs,
-        validation_data=(x_test, y_test), validation_batch_size=lesson.HELD_OUT_BATCH,
-        callbacks=lesson.callbacks(args.csv), verbose=0,
+        validation_data=(x_test, y_test), validation_batch_size=watch.HELD_OUT_BATCH,
+        callbacks=watch.callbacks(frames, args.csv), verbose=0,
     )
 
-    lesson.report(model, history, x_test, y_test, digits_test)
+    report.show(model, history, x_test, y_test, digits_test)
     if args.save_model:
-        model.save(args.save_model)  # predict.py reads it.
-        print(f"\nModel written: {args.save_model}")
+        saved.save(model, args.save_model)  # For predict.py and draw.py.
     if not args.no_plots:
-        lesson.draw_pictures(model, history, x_test, y_test, digits_test, args.out)
+        pictures.draw(model, history, frames.frames, x_test, y_test, digits_test, args.out)
     return model
 
 
 if __name__ == "__main__":
-    lesson.run(main)
+    command_line.run(main)

@@ -3,24 +3,23 @@
     python perceptron-sigmoid.py --save-model five.keras
     python predict.py five.keras my-digit.jpg [another.png ...]
 
-Each image may be in any format Pillow reads (PNG, JPEG, GIF, BMP, TIFF,
-WebP and more), of any size: a phone photo of a digit on paper, dark ink on
+It prints one line per image, `PATH: five (0.97)` or `PATH: not five (0.03)`,
+where the number is the perceptron's output. An image may be in any format
+Pillow reads, of any size: a phone photo of a digit on paper, dark ink on
 light paper or light on dark, or a drawing saved from a paint program. The
 ink is found first: the paper's own brightness is taken away, shadows and
 uneven light included, and specks, glare and the page's edge are left out.
 Then it is prepared the way MNIST's digits were, so that the perceptron sees
 what it was trained on: cropped to the digit, scaled so its longer side is 20
-pixels, centred by its centre of mass in a 28x28 frame, white on black, 0..1.
-
-It prints one line per image: `PATH: five (0.97)` or `PATH: not five (0.03)`,
-where the number is the perceptron's output."""
+pixels, centred by its centre of mass in a 28x28 frame, white on black, 0..1."""
 
 import argparse
 import collections
 import os
 import sys
 
-import lesson
+from lesson import command_line, report, saved  # First: it quiets TensorFlow.
+from lesson.command_line import InputError
 
 import numpy as np
 import PIL.Image
@@ -53,16 +52,18 @@ def read_image(path):
             # Phones store a photo's rotation beside the pixels; apply it.
             image = PIL.ImageOps.exif_transpose(image)
             grey = grey_values(image)
+    except InputError:
+        raise
     except FileNotFoundError:
-        raise lesson.InputError("no such file")
+        raise InputError("no such file")
     except IsADirectoryError:
-        raise lesson.InputError("is a folder, not an image")
+        raise InputError("is a folder, not an image")
     except PermissionError:
-        raise lesson.InputError("cannot be read (permission denied)")
+        raise InputError("cannot be read (permission denied)")
     except PIL.Image.DecompressionBombError:
-        raise lesson.InputError("is too large an image; shrink it to a few hundred pixels")
+        raise InputError("is too large an image; shrink it to a few hundred pixels")
     except Exception:  # noqa: BLE001  A damaged image can raise almost anything.
-        raise lesson.InputError("is not an image that can be read; save it as PNG or JPEG")
+        raise InputError("is not an image that can be read; save it as PNG or JPEG")
     return resized(grey, WORKING_SIDE / max(grey.shape)) if max(grey.shape) > WORKING_SIDE else grey
 
 
@@ -71,6 +72,9 @@ def grey_values(image):
     if image.mode.startswith("I") or image.mode == "F":
         # 16-bit grey, as some scanners and apps save: convert("L") would clip it to white.
         values = np.asarray(image, dtype=np.float32)
+        if not np.all(np.isfinite(values)):
+            # A floating-point TIFF can hold them, and nothing sensible follows from one.
+            raise InputError("has pixels that are not numbers (nan or inf); save it as PNG or JPEG")
         return values * 255 / (65535 if image.mode.startswith("I;16") or values.max() > 255 else 255)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         alpha = np.asarray(image.convert("RGBA"), dtype=np.float32)[..., 3]
@@ -144,11 +148,11 @@ def largest_mark(ink, grain):
     """
     ink = np.clip(ink, 0, 1)
     if ink.max() < max(FAINTEST_INK, INK_OVER_GRAIN * grain):
-        raise lesson.InputError("looks blank: no digit found")
+        raise InputError("looks blank: no digit found")
     strokes = ink > max(otsu_threshold(ink), FAINTEST_INK / 2)
     pieces, count = ndimage.label(strokes, structure=np.ones((3, 3)))
     if count == 0:
-        raise lesson.InputError("looks blank: no digit found")
+        raise InputError("looks blank: no digit found")
     mass = np.bincount(pieces.ravel(), ink.ravel())[1:]
     # A long piece along the picture's edge is the edge of the page, or a shadow.
     height, width = ink.shape
@@ -189,7 +193,7 @@ def largest_mark(ink, grain):
     inside = mark | region & (ink > paper + 0.2 * (strong - paper))
     rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     if max(rows[-1] - rows[0], columns[-1] - columns[0]) + 1 < SMALLEST_DIGIT * max(ink.shape):
-        raise lesson.InputError("looks blank: no digit found")
+        raise InputError("looks blank: no digit found")
     crop = slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1)
     digit = np.clip((ink[crop] - paper) / max(strong - paper, 1e-6) * region[crop], 0, 1)
     # A pen draws far thinner strokes than MNIST's, which are about a seventh of
@@ -215,9 +219,9 @@ def stroke_width(strokes):
 def prepare_image(grey):
     """Turn a picture of one digit into 28x28 pixels the way MNIST's were made.
 
-    draw-page.html repeats these steps in JavaScript, for a drawing on its pad:
-    a change here needs the same change there (tests/test_draw.py checks that
-    the two agree).
+    lesson/playground.html repeats these steps in JavaScript, for a drawing on
+    its pad: a change here needs the same change there (tests/test_draw.py
+    checks that the two agree).
 
     Returns the pixels and how many other marks of similar size were left out.
     """
@@ -243,7 +247,7 @@ def prepare_image(grey):
 
 
 def main(argv=None):
-    parser = lesson.OneLineErrorParser(
+    parser = command_line.OneLineErrorParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("model", help="a .keras file saved with --save-model")
@@ -254,41 +258,45 @@ def main(argv=None):
                         "NAME is the image's file name (my-five.png-28x28.png)")
     args = parser.parse_args(argv)
     if args.show_input is not None:
-        problem = lesson.why_no_folder(args.show_input)
+        problem = command_line.make_folder(args.show_input)
         if problem:
             parser.error(f"argument --show-input: {problem}")
-    model = lesson.load_model(args.model)
+    model = saved.load(args.model)
 
-    paths, inputs, notes, written, shown = [], [], [], [], collections.Counter()
+    paths, inputs, notes, written, shown, failed = [], [], [], [], collections.Counter(), 0
     for path in args.images:
         try:
             pixels, others = prepare_image(read_image(path))
-        except lesson.InputError as error:
+        except InputError as error:
             print(f"{path}: error: {error}", file=sys.stderr)
+            failed += 1
             continue
         paths.append(path)
         inputs.append(pixels)
         notes.append(f", the largest mark; {others} other{'s' if others > 1 else ''} ignored" if others else "")
         if args.show_input is not None:
-            os.makedirs(args.show_input, exist_ok=True)
             # The whole file name, so that my-five.png and my-five.jpg keep a picture each,
             # and a number when two images of the same name come from different folders.
             name = os.path.basename(path)
             shown[name] += 1
             seen = os.path.join(args.show_input, f"{name}-28x28{f'-{shown[name]}' if shown[name] > 1 else ''}.png")
-            PIL.Image.fromarray(np.round(pixels * 255).astype(np.uint8)).save(seen)
-            written.append(seen)
+            try:
+                with command_line.writing(seen):
+                    PIL.Image.fromarray(np.round(pixels * 255).astype(np.uint8)).save(seen)
+                written.append(seen)
+            except InputError as error:
+                print(f"{path}: error: {error}", file=sys.stderr)  # It is still answered, below.
+                failed += 1
 
     if inputs:
         # One call for all the images: the same outputs as one call each, but faster.
-        outputs = lesson.predict(model, np.stack(inputs))
+        outputs = report.outputs(model, np.stack(inputs))
         for path, output, note in zip(paths, outputs, notes):
             # The same rule as Keras' accuracy: an output above 0.5 means "five".
             print(f"{path}: {'five' if output > 0.5 else 'not five'} ({output:.2f}){note}")
     if written:
-        lesson.print_written(written)
-    return 0 if len(paths) == len(args.images) else 2
-
+        command_line.print_written("Pictures written:", written)
+    return 2 if failed else 0
 
 if __name__ == "__main__":
-    sys.exit(lesson.run(main))
+    sys.exit(command_line.run(main))

@@ -12,7 +12,7 @@ Keras backend that is installed (TensorFlow, and JAX if present) it prints:
 - whole run: the wall time of `python perceptron-sigmoid.py --no-plots` at its
   defaults on those digits, against a bare `python -c "import keras"`;
 - peak memory of that run;
-- pictures: the seconds lesson.draw_pictures takes for the four pictures,
+- pictures: the seconds lesson's pictures.draw takes for the four pictures,
   and of them, what weights.gif costs: keeping its frames while training, and
   writing it;
 - where a run's time goes: import, loading, scaling, training, held-out
@@ -39,6 +39,9 @@ import time
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from lesson import command_line, data  # The project's own package, from the folder above.
+
 SCRIPT = os.path.join(ROOT, "perceptron-sigmoid.py")
 EPOCH_GOALS = {"tensorflow": 4.0, "jax": 2.5}
 RUN_GOAL = 2.0
@@ -52,10 +55,12 @@ PROBE = r"""
 import contextlib, io, json, sys, tempfile, time
 started = time.perf_counter()
 sys.path.insert(0, {root!r})
-import lesson
+from lesson import data, pictures, report, scripts, watch
 import keras
 import numpy as np
 seconds = {{"import": time.perf_counter() - started}}
+sys.path.insert(0, {benchmarks!r})
+from speed import numpy_sgd_epoch
 
 def timed(name, work):
     started = time.perf_counter()
@@ -64,8 +69,8 @@ def timed(name, work):
     seconds[name] = seconds.get(name, 0) + time.perf_counter() - started
     return result
 
-script = lesson.load_script("perceptron-sigmoid.py")
-(x_train, digits_train), (x_test, digits_test) = timed("loading", lambda: lesson.load_digits({data!r}))
+script = scripts.load("perceptron-sigmoid.py")
+(x_train, digits_train), (x_test, digits_test) = timed("loading", lambda: data.load({data!r}))
 x_train, y_train = timed("scaling", lambda: script.prepare(x_train, digits_train))
 x_test, y_test = timed("scaling", lambda: script.prepare(x_test, digits_test))
 
@@ -83,16 +88,17 @@ class Clock(keras.callbacks.Callback):
 epochs, checks = [], []
 keras.utils.set_random_seed(script.SEED)
 model = script.build_model(script.LEARNING_RATE)
+frames = watch.WeightFrames()
 history = timed("fit", lambda: model.fit(
     x_train, y_train, batch_size=script.BATCH_SIZE, epochs={epochs}, validation_data=(x_test, y_test),
-    validation_batch_size=lesson.HELD_OUT_BATCH, callbacks=[Clock(), *lesson.callbacks()], verbose=0))
+    validation_batch_size=watch.HELD_OUT_BATCH, callbacks=[Clock(), *watch.callbacks(frames)], verbose=0))
 seconds["held-out check"] = sum(checks)
 seconds["training"] = seconds.pop("fit") - sum(checks)
-timed("report", lambda: lesson.report(model, history, x_test, y_test, digits_test))
+timed("report", lambda: report.show(model, history, x_test, y_test, digits_test))
 with tempfile.TemporaryDirectory() as folder:
-    timed("pictures", lambda: lesson.draw_pictures(model, history, x_test, y_test, digits_test, folder))
+    timed("pictures", lambda: pictures.draw(model, history, frames.frames, x_test, y_test, digits_test, folder))
     # weights.gif alone: keeping its frames during training, and writing it.
-    frames = lesson.WeightFrames()
+    frames = watch.WeightFrames()
     frames.set_model(model)
     animation = {{"frames": time.perf_counter()}}
     frames.on_train_begin()
@@ -100,7 +106,7 @@ with tempfile.TemporaryDirectory() as folder:
         frames.on_epoch_end(epoch, {{"val_accuracy": 0.9}})
     animation["frames"] = time.perf_counter() - animation["frames"]
     animation["writing"] = time.perf_counter()
-    lesson.save_weights_animation(folder + "/weights.gif", frames.frames, {epochs})
+    pictures.save_weights_animation(folder + "/weights.gif", frames.frames, {epochs})
     animation["writing"] = time.perf_counter() - animation["writing"]
 
 # The floor within Keras: the same SGD steps with no metrics and no held-out
@@ -118,30 +124,41 @@ for times, jit_compile in [(bare, "auto"), (xla, True)]:
     keras.utils.set_random_seed(script.SEED)
     model = script.build_model(script.LEARNING_RATE)
     model.compile(loss="mse", optimizer=keras.optimizers.SGD(script.LEARNING_RATE),
-                  steps_per_execution=lesson.BATCHES_PER_CALL, jit_compile=jit_compile)
+                  steps_per_execution=watch.BATCHES_PER_CALL, jit_compile=jit_compile)
     model.fit(x_train, y_train, batch_size=script.BATCH_SIZE, epochs={epochs}, verbose=0,
               callbacks=[BareClock(times)])
 
-def numpy_epoch(rng, weights, bias):
-    pixels = x_train.reshape(len(x_train), -1)
+def numpy_epoch(rng, weights, bias, pixels=x_train.reshape(len(x_train), -1)):
     started = time.perf_counter()
-    order = rng.permutation(len(pixels))
-    for start in range(0, len(pixels), script.BATCH_SIZE):
-        batch = order[start:start + script.BATCH_SIZE]
-        output = 1 / (1 + np.exp(-(pixels[batch] @ weights + bias)))
-        slope = 2 * (output - y_train[batch]) / len(batch) * output * (1 - output)
-        weights -= script.LEARNING_RATE * (pixels[batch].T @ slope)
-        bias -= script.LEARNING_RATE * slope.sum()
+    numpy_sgd_epoch(pixels, y_train, weights, bias, rng.permutation(len(pixels)), script.BATCH_SIZE,
+                    script.LEARNING_RATE)
     return time.perf_counter() - started
 
 rng = np.random.default_rng(0)
-weights, bias = np.zeros(784, np.float32), np.float32(0)
+weights, bias = np.zeros(784, np.float32), np.zeros(1, np.float32)
 numpy_epochs = [numpy_epoch(rng, weights, bias) for _ in range({epochs})]
 # The first epoch also builds and compiles; "one more epoch" leaves it out.
 print(json.dumps({{"epoch": epochs[1:], "check": checks[1:], "bare": bare[1:], "xla": xla[1:], "numpy": numpy_epochs,
                    "seconds": seconds, "animation": animation,
                    "first epoch": epochs[0]}}))
 """
+
+
+def numpy_sgd_epoch(pixels, targets, weights, bias, order, batch_size, learning_rate):
+    """One epoch of the sigmoid perceptron's minibatch SGD in NumPy, the floor Keras is measured against.
+
+    pixels is (digits, 784) and targets (digits,), in float32 like Keras; order
+    is the digits' order this epoch. weights (784,) and bias (1,) are float32
+    arrays, changed in place. The loss is the mean squared error over each
+    batch, so each step is the learning rate times 2 (output - target) / batch
+    size, times the sigmoid's slope output (1 - output), as Keras computes it.
+    """
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        output = 1 / (1 + np.exp(-(pixels[batch] @ weights + bias)))
+        slope = 2 * (output - targets[batch]) / len(batch) * output * (1 - output)
+        weights -= learning_rate * (pixels[batch].T @ slope)
+        bias -= learning_rate * slope.sum()
 
 
 def installed_backends():
@@ -183,11 +200,8 @@ def timed_run(command, backend):
 
 
 def write_full_size_digits(folder):
-    sys.path.insert(0, ROOT)
-    import lesson
-
     with contextlib.redirect_stdout(io.StringIO()):
-        (x_train, digits_train), (x_test, digits_test) = lesson.load_sample()
+        (x_train, digits_train), (x_test, digits_test) = data.load_sample()
     path = os.path.join(folder, "digits-60000.npz")
     np.savez(
         path,
@@ -202,18 +216,21 @@ def verdict(value, goal, unit="x"):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement (default: %(default)s)")
-    parser.add_argument("--epochs", type=int, default=10,
+    parser = command_line.OneLineErrorParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=command_line.whole_number(1, 100), default=3,
+                        help="runs of each measurement (default: %(default)s)")
+    # The first epoch also builds and compiles, so it is left out: the median needs one more.
+    parser.add_argument("--epochs", type=command_line.whole_number(2, 100), default=10,
                         help="epochs in each probe; the scripts' default (default: %(default)s)")
     args = parser.parse_args(argv)
 
     print(f"Machine: {machine()}")
     with tempfile.TemporaryDirectory() as folder:
-        data = write_full_size_digits(folder)
+        digits = write_full_size_digits(folder)
         for backend in installed_backends():
             print(f"\nBackend {backend}: {versions(backend)}")
-            probe = PROBE.format(root=ROOT, data=data, epochs=args.epochs)
+            probe = PROBE.format(root=ROOT, benchmarks=os.path.dirname(os.path.abspath(__file__)), data=digits,
+                                 epochs=args.epochs)
             probes = [json.loads(run_quietly([sys.executable, "-c", probe], backend)) for _ in range(args.repeats)]
             epoch = statistics.median([value for result in probes for value in result["epoch"]])
             bare = statistics.median([value for result in probes for value in result["bare"]])
@@ -229,7 +246,7 @@ def main(argv=None):
 
             run_seconds, import_seconds, memory = [], [], []
             for _ in range(args.repeats):
-                seconds, peak = timed_run([sys.executable, SCRIPT, "--data", data, "--no-plots"], backend)
+                seconds, peak = timed_run([sys.executable, SCRIPT, "--data", digits, "--no-plots"], backend)
                 run_seconds.append(seconds)
                 memory.append(peak)
                 import_seconds.append(timed_run([sys.executable, "-c", "import keras"], backend)[0])
@@ -252,4 +269,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    command_line.run(main)

@@ -27,9 +27,9 @@ os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 def load_script(name):
     # lesson imports Keras, which takes seconds. It is imported when a test
     # first needs it, so that the end-to-end runs can start first.
-    import lesson
+    from lesson import scripts
 
-    return lesson.load_script(f"{name}.py")
+    return scripts.load(f"{name}.py")
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +55,9 @@ def script(request):
 @pytest.fixture(scope="session")
 def sample():
     """The bundled sample's real digits: ((x_train, digits_train), (x_test, digits_test))."""
-    import lesson
+    from lesson import data
 
-    return lesson.load_sample()
+    return data.load_sample()
 
 
 @pytest.fixture(scope="session")

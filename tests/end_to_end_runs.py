@@ -78,18 +78,18 @@ def sigmoid_runs():
     """perceptron-sigmoid.py at its defaults, through its main() with --csv, its output written to
     perceptron-sigmoid.out; then print, as JSON, the sigmoid perceptron's held-out accuracy at seeds 0 to 4."""
     sys.path.insert(0, str(ROOT))
-    import lesson  # First, as in the scripts.
+    from lesson import data, scripts, watch  # First, as in the scripts.
 
     import keras
 
-    sigmoid = lesson.load_script("perceptron-sigmoid.py")
+    sigmoid = scripts.load("perceptron-sigmoid.py")
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         sigmoid.main(["--data", "sample", "--csv", "perceptron-sigmoid.csv"])
     pathlib.Path("perceptron-sigmoid.out").write_text(printed.getvalue())
 
     with contextlib.redirect_stdout(io.StringIO()):
-        (x_train, digits_train), (x_test, digits_test) = lesson.load_sample()
+        (x_train, digits_train), (x_test, digits_test) = data.load_sample()
     x_train, y_train = sigmoid.prepare(x_train, digits_train)
     x_test, y_test = sigmoid.prepare(x_test, digits_test)
     # The sigmoid perceptron at its defaults, trained as the script trains it but
@@ -99,7 +99,7 @@ def sigmoid_runs():
     # the script's own number.
     model = sigmoid.build_model(sigmoid.LEARNING_RATE)
     model.compile(loss=model.loss, optimizer=model.optimizer, metrics=["accuracy"],
-                  steps_per_execution=lesson.BATCHES_PER_CALL)
+                  steps_per_execution=watch.BATCHES_PER_CALL)
     accuracy = {}
     for seed in range(5):
         keras.utils.set_random_seed(seed)
@@ -113,14 +113,14 @@ def sigmoid_runs():
 def scripts(folder):
     """Print, as JSON, what each script printed on the sample, run through its main()."""
     sys.path.insert(0, str(ROOT))
-    import lesson
+    from lesson import scripts
 
     printed = {}
     # The linear unit blows up in its first epoch, so one shows it.
     for name, epochs in [("perceptron-single", "1"), ("perceptron-sigmoid", "10")]:
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
-            lesson.load_script(f"{name}.py").main(["--data", "sample", "--no-plots", "--epochs", epochs])
+            scripts.load(f"{name}.py").main(["--data", "sample", "--no-plots", "--epochs", epochs])
         printed[name] = output.getvalue()
     print(json.dumps(printed))
 

@@ -4,9 +4,7 @@ import pathlib
 import re
 import subprocess
 
-import lesson
-
-ROOT = pathlib.Path(lesson.__file__).parent
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
 

@@ -5,7 +5,7 @@ import io
 import re
 import shutil
 
-import lesson
+from lesson import command_line, scripts
 
 import keras
 import numpy as np
@@ -19,7 +19,7 @@ VERDICT = re.compile(r"(five|not five) \((-?\d+\.\d\d)\)")
 
 @pytest.fixture(scope="module")
 def draw():
-    return lesson.load_script("draw.py")
+    return scripts.load("draw.py")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def the_pad_as_png(page, path):
 
 def predict_py_says(predict, model_path, paths, capsys):
     capsys.readouterr()
-    assert lesson.run(predict.main, [str(model_path), *map(str, paths)]) == 0
+    assert command_line.run(predict.main, [str(model_path), *map(str, paths)]) == 0
     said = dict(re.findall(r"^(.+): (.+)$", capsys.readouterr().out, re.MULTILINE))
     return [VERDICT.fullmatch(said[str(path)]).groups() for path in paths]
 
@@ -139,11 +139,11 @@ def test_draw_refuses_a_model_that_is_not_a_perceptron_and_a_bad_out(draw, saved
     a_file.write_text("keep me")
     for argv, message in [
         ([str(tmp_path / "deeper.keras"), "--out", str(tmp_path)], "is not a one-unit perceptron"),
-        ([str(tmp_path / "missing.keras")], "no such file"),
+        ([str(tmp_path / "missing.keras")], f"no model at {tmp_path / 'missing.keras'}"),
         ([str(saved_model[1]), "--out", str(a_file)], "argument --out: "),
     ]:
         with pytest.raises(SystemExit) as exit:
-            lesson.run(draw.main, argv)
+            command_line.run(draw.main, argv)
         errors = capsys.readouterr().err.strip().splitlines()
         assert exit.value.code == 2 and len(errors) == 1 and message in errors[0], errors
     assert a_file.read_text() == "keep me" and not (tmp_path / "draw.html").exists()

@@ -15,11 +15,11 @@ import pathlib
 import re
 import sys
 
-import lesson
+from lesson import quiet, report
 
 import pytest
 
-ROOT = pathlib.Path(lesson.__file__).parent
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
 EPOCHS = 10  # The scripts' default, checked by test_help_shows_every_flag_with_its_default.
 BASELINE = 0.9  # 900 of the sample's 1,000 held-out digits are not fives.
@@ -64,17 +64,17 @@ def test_a_run_prints_only_its_own_lines_one_per_epoch(runs, name):
     assert set(columns) <= set(run["rows"][0])
     # Each epoch line says what the CSV holds for that epoch.
     for line, row, printed in zip(lines, run["rows"], printed_ranges(run)):
-        assert f"held-out accuracy {lesson.percent(float(row['val_accuracy']))}" in line
-        assert f"accuracy {lesson.percent(float(row['accuracy']))}, loss " in line
+        assert f"held-out accuracy {report.percent(float(row['val_accuracy']))}" in line
+        assert f"accuracy {report.percent(float(row['accuracy']))}, loss " in line
         if printed is None:
             assert row["lowest_output"] == row["highest_output"] == "nan"
         else:
-            assert lesson.number(float(row["lowest_output"])) == lesson.number(printed[0])
-            assert lesson.number(float(row["highest_output"])) == lesson.number(printed[1])
+            assert report.number(float(row["lowest_output"])) == report.number(printed[0])
+            assert report.number(float(row["highest_output"])) == report.number(printed[1])
     # The last lines name the pictures, written to runs/<script name>/ by default.
     pictures = [os.path.join("runs", name, file)
                 for file in ("weights.png", "weights.gif", "history.png", "mistakes.png")]
-    assert run["out"].strip().splitlines()[-4:] == [f"  {path}" for path in pictures]
+    assert run["out"].strip().splitlines()[-4:] == [f"  {run['folder'] / path}" for path in pictures]
     assert all((run["folder"] / path).stat().st_size > 10_000 for path in pictures)
 
 
@@ -82,7 +82,7 @@ def test_sigmoid_learns_and_keeps_its_outputs_in_0_to_1(runs):
     run = runs["perceptron-sigmoid"]
     accuracy = float(run["rows"][-1]["val_accuracy"])
     assert accuracy >= 0.96
-    assert f"Accuracy {lesson.percent(accuracy)} ({round(accuracy * 1000)} right), against 90.0%" in run["out"]
+    assert f"Accuracy {report.percent(accuracy)} ({round(accuracy * 1000)} right), against 90.0%" in run["out"]
     # It really improved with the epochs.
     assert float(run["rows"][-1]["val_accuracy"]) > float(run["rows"][0]["val_accuracy"])
     assert float(run["rows"][-1]["loss"]) < float(run["rows"][0]["loss"])
@@ -164,7 +164,7 @@ def test_tensorflow_start_up_lines_are_dropped_and_nothing_else(level, shown, mo
     else:
         monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", level)
     print("before", file=sys.stderr, flush=True)
-    with lesson.tensorflow_start_up_lines_dropped():
+    with quiet.start_up_lines_dropped():
         # Written as TensorFlow's C++ writes: straight to file descriptor 2, in pieces.
         everything = (START_UP_LINES + OTHER_LINES).encode()
         for start in range(0, len(everything), 100):
@@ -185,13 +185,13 @@ def test_docs_experiment_numbers_agree_with_the_runs(runs):
     numbers. The docs were made by full runs; these are the numbers the runs here can check."""
     single, sigmoid = runs["perceptron-single"]["out"], runs["perceptron-sigmoid"]["out"]
     table = {line[:20].strip(): line[20:].split() for line in docs_block("<!-- output of compare.py -->")[3:]}
-    assert table["held-out accuracy"] == [re.search(r"accuracy, ([\d.]+%), may", single).group(1),
+    assert table["held-out accuracy"] == [re.search(r'"very low accuracy": ([\d.]+%) sounds high', single).group(1),
                                           re.search(r"Accuracy ([\d.]+%)", sigmoid).group(1)]
     assert table["recall for five"] == ["0.0%", re.search(r"\(recall ([\d.]+%)\)", sigmoid).group(1)]
     assert table["precision for five"] == ["n/a", re.search(r"\(precision ([\d.]+%)\)", sigmoid).group(1)]
     low, high = re.search(r"Every output on the held-out digits is between 0 and 1, from (\S+) to (\S+?):",
                           " ".join(sigmoid.split())).groups()
     assert (table["lowest output"], table["highest output"]) == (["nan", low], ["nan", high])
-    final = lesson.percent(float(runs["perceptron-sigmoid"]["rows"][-1]["val_accuracy"]))
+    final = report.percent(float(runs["perceptron-sigmoid"]["rows"][-1]["val_accuracy"]))
     assert docs_block("<!-- output of experiments.py data-preparation -->")[-1].split()[-1] == final
     assert docs_block("<!-- output of experiments.py more-data -->")[-1].split() == ["4,000", "10", final]

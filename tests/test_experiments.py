@@ -9,7 +9,7 @@ import io
 import pathlib
 import re
 
-import lesson
+from lesson import report, scripts
 
 import pytest
 
@@ -18,14 +18,14 @@ BASELINE = 0.9
 
 def short(result):
     """A result as the tables print it."""
-    return lesson.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
+    return report.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
 
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
     """Each experiment through its main(), as a learner runs it, for one epoch and at fewer learning
     rates and sizes than its defaults."""
-    experiments = lesson.load_script("experiments.py")
+    experiments = scripts.load("experiments.py")
     experiments.LEARNING_RATES = [0.001, 0.5]
     experiments.TRAINING_PARTS = [16, 1]
     ran = {}
@@ -69,7 +69,7 @@ def test_learning_rate_is_chosen_on_the_validation_digits_and_checked_once_on_th
     assert "the table gives its accuracy on the other 800, the validation digits" in printed
     for name, choice in results["chosen"].items():
         line = (f"{name}: best at {choice['rate']:g} on the validation digits; checked once on the held-out "
-                f"digits, {lesson.percent(choice['accuracy'])}.")
+                f"digits, {report.percent(choice['accuracy'])}.")
         assert printed.count(line) == 1
 
 
@@ -92,7 +92,7 @@ def test_more_data_helps_and_says_how_many_epochs_ran(ran):
     # The same number of SGD steps for both: 16 epochs of 8 steps, 1 epoch of 125.
     assert (small, small_epochs, full, full_epochs) == (250, 16, 4000, 1)
     assert full_result["accuracy"] >= small_result["accuracy"] + 0.01
-    assert "as many SGD steps as 1 epochs of all 4,000 digits" in printed
+    assert "as many SGD steps as 1 epoch of all 4,000 digits:" in printed
     for size, epochs, result in results:
         assert re.search(rf"^ +{size:,} +{epochs} +{re.escape(short(result))}$", printed, re.MULTILINE)
     assert picture_written(printed, "more-data")

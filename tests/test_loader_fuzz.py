@@ -9,7 +9,7 @@ import pathlib
 import tempfile
 import zipfile
 
-import lesson
+from lesson import command_line, data, scripts
 
 import numpy as np
 import PIL.Image
@@ -109,12 +109,12 @@ def damaged_header():
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(files)
 @example(damaged_header())
-def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(data):
+def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(contents):
     path = FOLDER / "digits.npz"
-    path.write_bytes(data)
+    path.write_bytes(contents)
     try:
-        digits = lesson.load_npz(path, "--data digits.npz")
-    except lesson.InputError as error:
+        digits = data.load_npz(path, "--data digits.npz")
+    except command_line.InputError as error:
         message = str(error)
         assert message.startswith("--data digits.npz") and "\n" not in message
         event("refused: " + message.split(": ", 1)[-1].split(";")[0][:40])
@@ -128,7 +128,7 @@ def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(data):
 
 
 with contextlib.redirect_stdout(io.StringIO()):
-    DIGITS = lesson.load_sample()[0][0][:50]  # Real MNIST digits, white on black, 28x28.
+    DIGITS = data.load_sample()[0][0][:50]  # Real MNIST digits, white on black, 28x28.
 
 
 def image_bytes(index, size, style, kind, mode):
@@ -155,7 +155,7 @@ def image_files(draw):
     return data, damage
 
 
-PREDICT = lesson.load_script("predict.py")
+PREDICT = scripts.load("predict.py")
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -166,7 +166,7 @@ def test_predict_answers_every_whole_digit_image_and_refuses_only_damaged_ones_c
     path.write_bytes(data)
     try:
         pixels, _ = PREDICT.prepare_image(PREDICT.read_image(path))
-    except lesson.InputError as error:
+    except command_line.InputError as error:
         assert damage != "none", f"a whole image was refused: {error}"
         assert "\n" not in str(error)
         event("refused: " + str(error)[:30])

@@ -1,14 +1,16 @@
 """The model each script builds, and one SGD step and the output metrics checked against NumPy by hand."""
 
+import importlib.util
 import itertools
 import pathlib
 
-import lesson
+from lesson import command_line, watch
 
 import keras
 import numpy as np
 import pytest
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 ACTIVATIONS = {"perceptron-single": "linear", "perceptron-sigmoid": "sigmoid"}
 
 
@@ -80,19 +82,22 @@ def test_one_keras_sgd_step_matches_numpy(script, sample):
     assert 0 < expected_metrics["accuracy"] < 1
 
 
-def test_output_bounds_pass_over_nan_and_inf_and_start_afresh():
-    lowest, highest = lesson.LowestOutput(), lesson.HighestOutput()
-    for metric in (lowest, highest):
-        assert np.isnan(float(metric.result()))  # Nothing seen yet.
-        metric.update_state(None, np.array([[0.3], [np.nan], [-2.5], [np.inf], [-np.inf], [7.0]], np.float32))
-        metric.update_state(None, np.array([[np.nan], [1.0]], np.float32))
-    assert (float(lowest.result()), float(highest.result())) == (-2.5, 7.0)
-    for metric in (lowest, highest):
-        metric.reset_state()
-        metric.update_state(None, np.array([[np.nan], [np.inf], [-np.inf]], np.float32))
-        assert np.isnan(float(metric.result()))  # Not one number among them.
-        metric.update_state(None, np.array([[4e37], [-4e37]], np.float32))
-    assert (float(lowest.result()), float(highest.result())) == pytest.approx((-4e37, 4e37))
+def bounds(output_range):
+    result = output_range.result()
+    return float(result["lowest_output"]), float(result["highest_output"])
+
+
+def test_output_range_passes_over_nan_and_inf_and_starts_afresh():
+    output_range = watch.OutputRange()
+    assert np.isnan(bounds(output_range)).all()  # Nothing seen yet.
+    output_range.update_state(None, np.array([[0.3], [np.nan], [-2.5], [np.inf], [-np.inf], [7.0]], np.float32))
+    output_range.update_state(None, np.array([[np.nan], [1.0]], np.float32))
+    assert bounds(output_range) == (-2.5, 7.0)
+    output_range.reset_state()
+    output_range.update_state(None, np.array([[np.nan], [np.inf], [-np.inf]], np.float32))
+    assert np.isnan(bounds(output_range)).all()  # Not one number among them.
+    output_range.update_state(None, np.array([[4e37], [-4e37]], np.float32))
+    assert bounds(output_range) == pytest.approx((-4e37, 4e37))
 
 
 class BatchOutputs(keras.callbacks.Callback):
@@ -136,7 +141,7 @@ def test_output_bounds_see_every_batch_at_any_steps_per_execution(script, traini
         keras.utils.set_random_seed(0)
         model = script.build_model(learning_rate=0.5)
         model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.5), steps_per_execution=steps,
-                      metrics=[lesson.LowestOutput(), lesson.HighestOutput()])
+                      metrics=[watch.OutputRange()])
         watched = BatchOutputs(pixels, 32, activation)
         model.fit(pixels, is_five, batch_size=32, epochs=2, shuffle=False, verbose=0,
                   callbacks=[watched] if steps == 1 else [])
@@ -185,10 +190,46 @@ def test_linear_outputs_swing_and_grow_every_batch_as_the_docs_say(single, sampl
     assert all(np.sign(a) == -np.sign(b) for a, b in itertools.pairwise(finite))  # The sign flips each batch...
     growth = [abs(b / a) for a, b in itertools.pairwise(finite[2:])]
     assert all(10 < factor < 100 for factor in growth)  # ...and the size grows tens of times.
-    docs = " ".join((pathlib.Path(lesson.__file__).parent / "docs" / "how-it-works.md").read_text().split())
+    docs = " ".join((pathlib.Path(__file__).resolve().parent.parent / "docs" / "how-it-works.md").read_text().split())
     shown = (f"goes {finite[0]:.1f}, {finite[1]:,.0f}, {finite[2]:,.0f}, {finite[3]:,.0f}, and so on to "
              f"{finite[-1]:.1e} after batch {len(finite)}")
     assert shown in docs, shown
     about = f"about {round(np.exp(np.mean(np.log(growth))), -1):.0f} times"
-    readme = " ".join((pathlib.Path(lesson.__file__).parent / "README.md").read_text().split())
+    readme = " ".join((pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text().split())
     assert about in docs and f"grow {about} with every batch" in readme
+
+
+@pytest.fixture(scope="module")
+def speed():
+    """benchmarks/speed.py, whose NumPy loop is the floor Keras' speed is measured against."""
+    spec = importlib.util.spec_from_file_location("speed", ROOT / "benchmarks" / "speed.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmarks_numpy_loop_is_kerass_sgd(speed, sigmoid, sample):
+    """The same epoch, from the same starting weights in the same order: the same weights, bias and all."""
+    (x_train, digits_train), _ = sample
+    pixels, is_five = sigmoid.prepare(x_train, digits_train)
+    order = np.random.default_rng(0).permutation(len(pixels))
+    keras.utils.set_random_seed(0)
+    model = sigmoid.build_model(sigmoid.LEARNING_RATE)
+    kernel, bias = (weights.copy() for weights in model.layers[-1].get_weights())
+    model.fit(pixels[order], is_five[order], batch_size=sigmoid.BATCH_SIZE, epochs=1, shuffle=False, verbose=0)
+
+    weights = kernel[:, 0].copy()
+    speed.numpy_sgd_epoch(pixels.reshape(len(pixels), -1), is_five, weights, bias, order, sigmoid.BATCH_SIZE,
+                          sigmoid.LEARNING_RATE)
+    keras_kernel, keras_bias = model.layers[-1].get_weights()
+    assert abs(keras_bias[0]) > 0.01  # The bias learned something...
+    np.testing.assert_allclose(bias, keras_bias, atol=1e-6)  # ...and the same as Keras' did.
+    np.testing.assert_allclose(weights, keras_kernel[:, 0], atol=1e-6)
+
+
+@pytest.mark.parametrize("flag, value", [("--epochs", "1"), ("--repeats", "0")])
+def test_the_benchmark_refuses_what_it_cannot_measure(speed, flag, value, capsys):
+    with pytest.raises(SystemExit) as exit:
+        command_line.run(speed.main, [flag, value])
+    assert exit.value.code == 2
+    assert f"argument {flag}: expected a whole number from " in capsys.readouterr().err

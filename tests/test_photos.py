@@ -7,7 +7,7 @@ the original 28x28 digit says what predict.py should answer for its photo.
 import io
 import re
 
-import lesson
+from lesson import command_line, report
 
 import numpy as np
 import PIL.Image
@@ -61,7 +61,7 @@ def photo(ink, rng, kind="jpeg", colour=BLUE):
 
 def answers(predict, model_path, paths, capsys):
     """predict.py's verdict and note for each path, and its exit code."""
-    code = lesson.run(predict.main, [str(model_path), *map(str, paths)])
+    code = command_line.run(predict.main, [str(model_path), *map(str, paths)])
     printed = capsys.readouterr()
     lines = re.findall(r"^(.+?): (five|not five) \(\d\.\d\d\)(.*)$", printed.out, re.MULTILINE)
     found = {path: (verdict, note) for path, verdict, note in lines}
@@ -72,7 +72,7 @@ def test_photos_of_real_digits_get_the_models_verdict_on_the_digit(predict, save
     model, model_path = saved_model
     _, (x_test, digits_test) = sample
     chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:40], np.flatnonzero(digits_test != 5)[:60]])
-    expected = lesson.predict(model, x_test[chosen].astype("float32") / 255) > 0.5
+    expected = report.outputs(model, x_test[chosen].astype("float32") / 255) > 0.5
     rng = np.random.default_rng(0)
     paths, kinds = [], []
     for number, index in enumerate(chosen):
@@ -110,8 +110,8 @@ def test_mnist_digits_saved_as_png_get_exactly_the_models_verdict(predict, saved
     prepared = np.stack(prepared)
     unchanged = [np.abs(mine - theirs / 255).max() < 1e-6 for mine, theirs in zip(prepared, x_test)]
     assert np.mean(unchanged) > 0.5
-    np.testing.assert_array_equal(lesson.predict(model, prepared) > 0.5,
-                                  lesson.predict(model, x_test.astype("float32") / 255) > 0.5)
+    np.testing.assert_array_equal(report.outputs(model, prepared) > 0.5,
+                                  report.outputs(model, x_test.astype("float32") / 255) > 0.5)
 
 
 def test_blank_paper_and_pure_noise_are_refused(predict, saved_model, tmp_path, capsys):
@@ -158,7 +158,7 @@ def test_of_several_marks_the_largest_is_answered_and_the_line_says_so(predict, 
     path = tmp_path / "two-digits.jpg"
     path.write_bytes(photo(np.clip(ink, 0, 1), rng))
     found, _, code = answers(predict, model_path, [path], capsys)
-    says_five = lesson.predict(model, x_test[[five]].astype("float32") / 255)[0] > 0.5
+    says_five = report.outputs(model, x_test[[five]].astype("float32") / 255)[0] > 0.5
     assert code == 0
     assert found[str(path)] == ("five" if says_five else "not five", ", the largest mark; 1 other ignored")
 
@@ -197,5 +197,5 @@ def test_thin_pen_strokes_are_thickened_to_mnists_weight(predict, saved_model):
     # Thickened, the pen's five carries about as much ink as the marker's, and the model sees nearly the same digit.
     assert 0.75 < thin.sum() / thick.sum() < 1.33
     assert np.corrcoef(thin.ravel(), thick.ravel())[0, 1] > 0.75
-    outputs = lesson.predict(model, np.stack([thin, thick]))
+    outputs = report.outputs(model, np.stack([thin, thick]))
     assert abs(outputs[0] - outputs[1]) < 0.2

@@ -5,7 +5,7 @@ import io
 import itertools
 import re
 
-import lesson
+from lesson import command_line, data, pictures, report, scripts
 
 import matplotlib
 import numpy as np
@@ -26,7 +26,7 @@ def trained(tmp_path_factory, small_npz):
     for name, flags in RUNS:
         out = tmp_path_factory.mktemp("pictures")
         (out / "notes.txt").write_text("the learner's own file")
-        script = lesson.load_script(f"{name}.py")
+        script = scripts.load(f"{name}.py")
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             model = script.main(["--data", str(small_npz), "--epochs", "3", "--out", str(out), *flags])
@@ -35,7 +35,7 @@ def trained(tmp_path_factory, small_npz):
 
 
 def held_out(run, small_npz):
-    (_, _), (x_test, digits_test) = lesson.load_npz(small_npz, "test")
+    (_, _), (x_test, digits_test) = data.load_npz(small_npz, "test")
     x_test, y_test = run["script"].prepare(x_test, digits_test)
     return x_test, y_test, digits_test
 
@@ -54,15 +54,15 @@ def weights_read_back(path, scale):
     """Read the 28x28 weights back out of weights.png, from the colour of each square."""
     pixels = matplotlib.image.imread(path)[..., :3]
     height, width = pixels.shape[:2]
-    assert (width, height) == tuple(round(inches * lesson.WEIGHTS_DPI) for inches in lesson.WEIGHTS_FIGURE_INCHES)
-    left, bottom, box_width, box_height = lesson.WEIGHTS_IMAGE_BOX
+    assert (width, height) == tuple(round(inches * pictures.WEIGHTS_DPI) for inches in pictures.WEIGHTS_FIGURE_INCHES)
+    left, bottom, box_width, box_height = pictures.WEIGHTS_IMAGE_BOX
     centres = (np.arange(28) + 0.5) / 28
     columns = np.floor((left + centres * box_width) * width).astype(int)
     rows = np.floor((1 - bottom - box_height + centres * box_height) * height).astype(int)
     colours = pixels[rows[:, None], columns[None, :]].reshape(784, 3)
     # The colour map, finely sampled, turns each colour back into a value.
     values = np.linspace(-scale, scale, 2001)
-    palette = matplotlib.colormaps[lesson.WEIGHTS_COLOUR_MAP]((values + scale) / (2 * scale))[:, :3]
+    palette = matplotlib.colormaps[pictures.WEIGHTS_COLOUR_MAP]((values + scale) / (2 * scale))[:, :3]
     nearest = np.argmin(((colours[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2), axis=1)
     return values[nearest]
 
@@ -85,10 +85,10 @@ def animation_frames(path):
 
 def weights_in_frame(frame, scale):
     """Read the 28x28 weights back out of one frame of weights.gif, from the colour of each square."""
-    centres = (np.arange(28) * lesson.ANIMATION_PIXEL + lesson.ANIMATION_PIXEL // 2)
+    centres = (np.arange(28) * pictures.ANIMATION_PIXEL + pictures.ANIMATION_PIXEL // 2)
     colours = frame[centres[:, None], centres[None, :]].reshape(784, 3)
     values = np.linspace(-scale, scale, 2001)
-    palette = matplotlib.colormaps[lesson.WEIGHTS_COLOUR_MAP]((values + scale) / (2 * scale))[:, :3]
+    palette = matplotlib.colormaps[pictures.WEIGHTS_COLOUR_MAP]((values + scale) / (2 * scale))[:, :3]
     return values[np.argmin(((colours[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2), axis=1)]
 
 
@@ -109,7 +109,7 @@ def test_the_animation_shows_the_weights_growing_epoch_by_epoch(trained):
 
 def test_the_animation_of_a_blown_up_run_says_not_a_number(trained):
     frames = animation_frames(trained[RUNS[1]]["out"] / "weights.gif")
-    square = 28 * lesson.ANIMATION_PIXEL
+    square = 28 * pictures.ANIMATION_PIXEL
     model = trained[RUNS[1]]["model"]
     assert not np.any(np.isfinite(model.layers[-1].get_weights()[0]))
 
@@ -128,12 +128,12 @@ def test_pictures_of_a_blown_up_run_say_so_instead_of_drawing_nonsense(trained, 
     model = run["model"]
     assert not np.isfinite(model.layers[-1].get_weights()[0]).any()
     # No weights to colour: a grey square that says why, and no colour bar.
-    figure = lesson.save_weights_picture(tmp_path / "weights.png", model, 0.9)
+    figure = pictures.save_weights_picture(tmp_path / "weights.png", model, 0.9)
     assert len(figure.axes) == 1
     assert "they overflowed to nan" in figure.axes[0].texts[0].get_text()
     # The loss panel marks the epochs whose loss is not a number, and its legend names only what is drawn.
     history = model.history.history
-    figure = lesson.save_history_picture(tmp_path / "history.png", history, 0.9, "Linear perceptron")
+    figure = pictures.save_history_picture(tmp_path / "history.png", history, 0.9, "Linear perceptron")
     accuracy_axes, loss_axes = figure.axes
     assert [text.get_text() for text in loss_axes.get_legend().get_texts()] == ["training loss not a number"]
     assert len(loss_axes.patches) == sum(not np.isfinite(loss) for loss in history["loss"]) == 3
@@ -142,8 +142,8 @@ def test_pictures_of_a_blown_up_run_say_so_instead_of_drawing_nonsense(trained, 
     assert low <= 80 and high >= 100
     # It never said "five", so the mistakes picture has one row, and its title says why.
     x_test, y_test, digits_test = held_out(run, small_npz)
-    figure = lesson.save_mistakes_picture(tmp_path / "mistakes.png", x_test, digits_test,
-                                          lesson.predict(model, x_test), y_test, "Linear perceptron")
+    figure = pictures.save_mistakes_picture(tmp_path / "mistakes.png", x_test, digits_test,
+                                          report.outputs(model, x_test), y_test, "Linear perceptron")
     assert "no digit was wrongly called five" in figure._suptitle.get_text()
     fives = int(np.sum(y_test == 1))
     assert [axes.get_title() for axes in figure.axes] == [f"fives it missed: {fives}"]
@@ -153,7 +153,7 @@ def test_pictures_of_a_blown_up_run_say_so_instead_of_drawing_nonsense(trained, 
 def test_report_counts_agree_with_the_predictions(trained, key, small_npz):
     run = trained[key]
     x_test, y_test, _ = held_out(run, small_npz)
-    said_five = lesson.predict(run["model"], x_test) > 0.5
+    said_five = report.outputs(run["model"], x_test) > 0.5
     is_five = y_test == 1
     found, fives, said = int(np.sum(said_five & is_five)), int(np.sum(is_five)), int(np.sum(said_five))
     printed = " ".join(run["printed"].split())
@@ -161,7 +161,7 @@ def test_report_counts_agree_with_the_predictions(trained, key, small_npz):
     correct = int(np.sum(said_five == is_five))
     if correct / len(y_test) > np.mean(~is_five) + 0.01:
         assert f"Of the {said} digits it called five, {found} were fives" in printed
-        assert f"Accuracy {lesson.percent(correct / len(y_test))} ({correct} right)" in printed
+        assert f"Accuracy {report.percent(correct / len(y_test))} ({correct} right)" in printed
     else:
         assert 'no better than always answering "not five"' in printed
 
@@ -169,45 +169,48 @@ def test_report_counts_agree_with_the_predictions(trained, key, small_npz):
 def test_count_fives_against_counts_by_hand():
     outputs = np.array([0.9, 0.2, 0.7, 0.5, np.nan, 0.51, -3.0, 1e30, 0.8])
     labels = np.array([1, 1, 0, 1, 1, 0, 0, 1, 0], dtype=np.float32)
-    counts = lesson.count_fives(outputs, labels)
+    counts = report.count_fives(outputs, labels)
     # Above 0.5 means "five": 0.9, 0.7, 0.51, 1e30 and 0.8. 0.5 itself and nan do not.
     assert {key: counts[key] for key in ("found", "missed", "false", "rejected", "correct")} == {
         "found": 2, "missed": 3, "false": 3, "rejected": 1, "correct": 3}
     assert (counts["accuracy"], counts["precision"], counts["recall"]) == (3 / 9, 2 / 5, 2 / 5)
     # No digit called five: no precision. No fives at all: no recall.
-    assert lesson.count_fives(np.zeros(3), np.array([1.0, 0, 0]))["precision"] is None
-    assert lesson.count_fives(np.ones(3), np.zeros(3))["recall"] is None
-    assert lesson.always_not_five(labels) == 4 / 9
+    assert report.count_fives(np.zeros(3), np.array([1.0, 0, 0]))["precision"] is None
+    assert report.count_fives(np.ones(3), np.zeros(3))["recall"] is None
+    assert report.always_not_five(labels) == 4 / 9
 
 
 def test_numbers_are_printed_so_that_tiny_and_huge_ones_are_not_lost():
     # Four decimals for everyday numbers; powers of ten from 10,000 up and below 0.001, so that
     # 0.000002 does not read as 0; exactly 0 as 0.
-    shown = [lesson.number(value) for value in (0.5, 0.001, 0.00099, 2e-6, 0.0, 9999.0, 1e4, -3.39e37, np.nan)]
+    shown = [report.number(value) for value in (0.5, 0.001, 0.00099, 2e-6, 0.0, 9999.0, 1e4, -3.39e37, np.nan)]
     assert shown == ["0.5000", "0.0010", "9.9e-04", "2.0e-06", "0", "9999.0000", "1e+04", "-3.39e+37", "nan"]
-    assert lesson.output_range(np.nan, np.nan) == "nan"
-    assert lesson.output_range(-2e-6, 0.5) == "-2.0e-06 .. 0.5000"
+    assert report.output_range(np.nan, np.nan) == "nan"
+    assert report.output_range(-2e-6, 0.5) == "-2.0e-06 .. 0.5000"
 
 
 def test_report_shows_the_outputs_the_model_gives(trained, small_npz):
     for key, run in trained.items():
         x_test, y_test, digits_test = held_out(run, small_npz)
-        outputs = lesson.predict(run["model"], x_test)
-        table = re.findall(r"^ +(\d) +([01]) +(\S+)$", run["printed"], re.MULTILINE)
+        outputs = report.outputs(run["model"], x_test)
+        table = re.findall(r"^ +(\d) +([01]) +(\S+)  (five|not five)( \(wrong\))?$", run["printed"], re.MULTILINE)
         fives, others = np.flatnonzero(y_test == 1)[:4], np.flatnonzero(y_test == 0)[:4]
-        expected = [(str(digits_test[index]), str(int(y_test[index])), lesson.number(outputs[index]))
+        # What it called each digit, by the 0.5 rule, and whether that was wrong.
+        expected = [(str(digits_test[index]), str(int(y_test[index])), report.number(outputs[index]),
+                     "five" if outputs[index] > 0.5 else "not five",
+                     " (wrong)" if (outputs[index] > 0.5) != (y_test[index] == 1) else "")
                     for index in sorted([*fives, *others])]
         assert table == expected, key
 
 
 @pytest.mark.parametrize("script_name", ["perceptron-single", "compare"])
 def test_out_folder_is_checked_before_training(script_name, tmp_path, capsys):
-    module = lesson.load_script(f"{script_name}.py")
+    module = scripts.load(f"{script_name}.py")
     a_file = tmp_path / "notes.txt"
     a_file.write_text("keep me")
-    for out, message in [(a_file, "is a file, not a folder"), (a_file / "pictures", "cannot be made, because")]:
+    for out, message in [(a_file, "is a file, not a folder"), (a_file / "pictures", "cannot be made (a folder on its path is a file)")]:
         with pytest.raises(SystemExit) as exit:
-            lesson.run(module.main, ["--data", "sample", "--out", str(out)])
+            command_line.run(module.main, ["--data", "sample", "--out", str(out)])
         assert exit.value.code == 2
         error = capsys.readouterr().err
         assert error.count("\n") == 1 and "argument --out: " in error and message in error
@@ -215,7 +218,7 @@ def test_out_folder_is_checked_before_training(script_name, tmp_path, capsys):
 
 
 def test_compare_trains_both_scripts_and_its_table_is_true(small_npz, tmp_path, capsys, trained):
-    compare = lesson.load_script("compare.py")
+    compare = scripts.load("compare.py")
     results = compare.main(["--data", str(small_npz), "--epochs", "3", "--out", str(tmp_path)])
     printed = capsys.readouterr().out
     assert (tmp_path / "compare.png").read_bytes()[:8] == PNG_SIGNATURE
@@ -232,12 +235,12 @@ def test_compare_trains_both_scripts_and_its_table_is_true(small_npz, tmp_path, 
     table = {line[:20].strip(): line[20:].split() for line in printed.splitlines()[-11:-3] if line[:20].strip()}
     x_test, y_test, _ = held_out(trained[RUNS[0]], small_npz)
     for column, result in enumerate(results):
-        outputs = lesson.predict(result["model"], x_test)
+        outputs = report.outputs(result["model"], x_test)
         accuracy = np.mean((outputs > 0.5) == (y_test == 1))
-        assert table["held-out accuracy"][column] == lesson.percent(accuracy)
-        assert table['always "not five"'][column] == lesson.percent(np.mean(y_test == 0))
+        assert table["held-out accuracy"][column] == report.percent(accuracy)
+        assert table['always "not five"'][column] == report.percent(np.mean(y_test == 0))
         found = np.sum((outputs > 0.5) & (y_test == 1))
-        assert table["recall for five"][column] == lesson.percent(found / np.sum(y_test == 1))
+        assert table["recall for five"][column] == report.percent(found / np.sum(y_test == 1))
         finite = outputs[np.isfinite(outputs)]
-        assert table["highest output"][column] == (lesson.number(finite.max()) if finite.size else "nan")
+        assert table["highest output"][column] == (report.number(finite.max()) if finite.size else "nan")
     assert table["precision for five"][0] == "n/a"  # The blown-up linear unit never says five.

@@ -1,8 +1,9 @@
 """--save-model and predict.py: the perceptron's verdict on digits saved as images."""
 
+import pathlib
 import re
 
-import lesson
+from lesson import command_line, report, saved
 
 import keras
 import numpy as np
@@ -27,7 +28,7 @@ def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sam
     model, model_path = saved_model
     _, (x_test, digits_test) = sample
     chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:30], np.flatnonzero(digits_test != 5)[:30]])
-    in_memory = lesson.predict(model, x_test[chosen].astype("float32") / 255) > 0.5
+    in_memory = report.outputs(model, x_test[chosen].astype("float32") / 255) > 0.5
     expected, paths = {}, []
     for style, suffix in [("white on black", "png"), ("dark on white", "png"), ("dark on white, colour JPEG", "jpg")]:
         for size in (28, 250):
@@ -37,7 +38,7 @@ def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sam
                 paths.append(path)
                 expected[path] = "five" if says_five else "not five"
 
-    assert lesson.run(predict.main, [str(model_path), *paths]) == 0
+    assert command_line.run(predict.main, [str(model_path), *paths]) == 0
     printed = capsys.readouterr().out
     lines = printed.strip().splitlines()
     assert len(lines) == len(paths)
@@ -90,7 +91,7 @@ def test_bad_images_get_a_line_each_and_the_rest_still_run(predict, saved_model,
         (tmp_path / "missing.png", "no such file"),
         (folder, "is a folder, not an image"),
     ]
-    code = lesson.run(predict.main, [str(model_path), str(good), *[str(path) for path, _ in bad]])
+    code = command_line.run(predict.main, [str(model_path), str(good), *[str(path) for path, _ in bad]])
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out.startswith(f"{good}: ")
@@ -108,7 +109,7 @@ def test_show_input_saves_what_the_model_saw_one_file_per_image(predict, saved_m
         write_digit(x_train[index], drawing, "dark on white, colour JPEG" if drawing.suffix == ".jpg" else
                     "dark on white", 200)
     seen_folder = tmp_path / "seen"
-    assert lesson.run(predict.main, [str(model_path), *map(str, drawings), "--show-input", str(seen_folder)]) == 0
+    assert command_line.run(predict.main, [str(model_path), *map(str, drawings), "--show-input", str(seen_folder)]) == 0
     printed = capsys.readouterr().out
     said = verdicts(printed)
     # One picture for each image, even for images of the same name, and the run says where.
@@ -120,7 +121,7 @@ def test_show_input_saves_what_the_model_saw_one_file_per_image(predict, saved_m
         # It is the MNIST digit the drawing was made from, prepared the MNIST way...
         assert np.corrcoef(pixels.ravel(), x_train[index].ravel())[0, 1] > 0.8
         # ...and what the model answered for.
-        output = float(lesson.predict(model, pixels[None])[0])
+        output = float(report.outputs(model, pixels[None])[0])
         assert said[str(drawing)][1] == pytest.approx(output, abs=0.006)
 
 
@@ -129,8 +130,8 @@ def test_a_model_of_the_wrong_shape_is_refused(tmp_path):
         model = keras.Sequential([keras.Input(shape), keras.layers.Flatten(), keras.layers.Dense(units)])
         path = tmp_path / f"wrong-{units}.keras"
         model.save(path)
-        with pytest.raises(lesson.InputError, match="need a model that takes 28x28 digits and gives one output"):
-            lesson.load_model(str(path))
+        with pytest.raises(command_line.InputError, match="need a model that takes 28x28 digits and gives one output"):
+            saved.load(str(path))
 
 
 def test_other_image_formats_pillow_reads_are_answered(predict, saved_model, sample, tmp_path, capsys):
@@ -141,14 +142,14 @@ def test_other_image_formats_pillow_reads_are_answered(predict, saved_model, sam
         path = tmp_path / f"digit.{suffix}"
         PIL.Image.fromarray(255 - x_train[0]).resize((120, 120)).save(path)
         paths.append(str(path))
-    assert lesson.run(predict.main, [str(model_path), *paths]) == 0
+    assert command_line.run(predict.main, [str(model_path), *paths]) == 0
     assert sorted(verdicts(capsys.readouterr().out)) == sorted(paths)
 
 
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda path: None, "no such file"),
+        (lambda path: None, "no model at "),
         (lambda path: path.write_text("not a zip"), "cannot be loaded as a Keras model"),
     ],
 )
@@ -156,7 +157,7 @@ def test_bad_model_file_exits_2(predict, tmp_path, capsys, make, message):
     model_path = tmp_path / "five.keras"
     make(model_path)
     with pytest.raises(SystemExit) as exit:
-        lesson.run(predict.main, [str(model_path), "digit.png"])
+        command_line.run(predict.main, [str(model_path), "digit.png"])
     assert exit.value.code == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and message in error
@@ -176,22 +177,25 @@ def test_model_with_code_in_it_is_refused(tmp_path):
     path = tmp_path / "sneaky.keras"
     model.save(path)
     marker.unlink()
-    with pytest.raises(lesson.InputError, match="cannot be loaded as a Keras model"):
-        lesson.load_model(str(path))
+    with pytest.raises(command_line.InputError, match="cannot be loaded as a Keras model"):
+        saved.load(str(path))
     assert not marker.exists()
 
 
-@pytest.mark.parametrize(
-    "path, message",
-    [
-        ("five.h5", "does not end in .keras"),
-        ("missing-folder/five.keras", "does not exist; create it"),
-    ],
-)
-def test_save_model_path_is_checked_before_training(script, path, message, tmp_path, capsys, monkeypatch):
+def test_save_model_path_is_checked_before_training(sigmoid, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as exit:
-        lesson.run(script.main, ["--data", "sample", "--save-model", path])
-    assert exit.value.code == 2
-    error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "argument --save-model: " in error and message in error
+    pathlib.Path("notes.txt").write_text("keep me")
+    pathlib.Path("essay.keras").write_text("my essay, not a model")
+    for path, message in [
+        ("five.h5", "does not end in .keras"),
+        ("notes.txt/five.keras", "notes.txt is a file, not a folder"),
+        ("essay.keras", "essay.keras already exists and is not a model these scripts saved; choose another name"),
+    ]:
+        with pytest.raises(SystemExit) as exit:
+            command_line.run(sigmoid.main, ["--data", "sample", "--save-model", path])
+        assert exit.value.code == 2
+        captured = capsys.readouterr()
+        assert captured.err.count("\n") == 1 and "argument --save-model: " in captured.err and message in captured.err
+        assert "Digits:" not in captured.out
+    assert pathlib.Path("notes.txt").read_text() == "keep me"
+    assert pathlib.Path("essay.keras").read_text() == "my essay, not a model"

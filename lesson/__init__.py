@@ -1,0 +1,14 @@
+"""What the lecture does not talk about, one module per concern, so that the
+two scripts stay short and differ only in their activation.
+
+- quiet.py: imports Keras with TensorFlow's start-up lines kept off the screen.
+- command_line.py: the flags, the files a run writes, and one line for bad input.
+- data.py: the digits: Keras' MNIST download, its cache, the bundled sample, .npz files.
+- watch.py: what training shows: the outputs' range, a line per epoch, the weights per epoch.
+- report.py: the held-out check, the debugging table, and how numbers are printed.
+- pictures.py: the weights, the learning curves, the mistakes, and weights.gif.
+- saved.py: a trained model saved as a plain Keras file, and loaded for predict.py and draw.py.
+- scripts.py: the two scripts as modules, for compare.py, experiments.py and the notebook.
+"""
+
+from lesson import quiet  # noqa: F401  First of all: it imports Keras quietly.

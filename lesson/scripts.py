@@ -1,0 +1,44 @@
+"""The two lesson scripts as modules, for compare.py, experiments.py, the notebook and the tests.
+
+They use the scripts' own prepare(), build_model() and settings, so what they
+show is what the scripts do.
+"""
+
+import importlib.util
+import os
+
+from lesson import watch
+
+import keras
+
+FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load(file_name):
+    """Import a program from the project's top folder, such as perceptron-sigmoid.py.
+
+    A hyphen cannot appear in an `import` statement, so this loads it by path.
+    """
+    spec = importlib.util.spec_from_file_location(file_name[: -len(".py")].replace("-", "_"),
+                                                  os.path.join(FOLDER, file_name))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def train_quietly(script, x_train, y_train, x_test, y_test, learning_rate, epochs, seed, batch_size=None,
+                  check_every_epoch=True):
+    """Train a script's model the way the script does, without its printed lines.
+
+    Returns the trained model; its model.history.history holds what each
+    epoch's line would have said. With check_every_epoch=False the held-out
+    digits are left out of it: the training is the same, and faster.
+    """
+    keras.utils.set_random_seed(seed)
+    model = script.build_model(learning_rate)
+    model.fit(
+        x_train, y_train, batch_size=batch_size or script.BATCH_SIZE, epochs=epochs,
+        validation_data=(x_test, y_test) if check_every_epoch else None,
+        validation_batch_size=watch.HELD_OUT_BATCH, verbose=0,
+    )
+    return model
