@@ -190,6 +190,7 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
     axes.set_title("Accuracy against learning rate")
     axes.legend(fontsize=8)
     pictures.save_figure(figure, path)
+    return figure
 
 
 def draw_data_preparation(path, results, baseline_accuracy, rates):

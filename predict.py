@@ -52,8 +52,6 @@ def read_image(path):
             # Phones store a photo's rotation beside the pixels; apply it.
             image = PIL.ImageOps.exif_transpose(image)
             grey = grey_values(image)
-    except InputError:
-        raise
     except FileNotFoundError:
         raise InputError("no such file")
     except IsADirectoryError:
@@ -64,6 +62,9 @@ def read_image(path):
         raise InputError("is too large an image; shrink it to a few hundred pixels")
     except Exception:  # noqa: BLE001  A damaged image can raise almost anything.
         raise InputError("is not an image that can be read; save it as PNG or JPEG")
+    if not np.all(np.isfinite(grey)):
+        # A floating-point TIFF can hold them, and nothing sensible follows from one.
+        raise InputError("has pixels that are not numbers (nan or inf); save it as PNG or JPEG")
     return resized(grey, WORKING_SIDE / max(grey.shape)) if max(grey.shape) > WORKING_SIDE else grey
 
 
@@ -72,9 +73,6 @@ def grey_values(image):
     if image.mode.startswith("I") or image.mode == "F":
         # 16-bit grey, as some scanners and apps save: convert("L") would clip it to white.
         values = np.asarray(image, dtype=np.float32)
-        if not np.all(np.isfinite(values)):
-            # A floating-point TIFF can hold them, and nothing sensible follows from one.
-            raise InputError("has pixels that are not numbers (nan or inf); save it as PNG or JPEG")
         return values * 255 / (65535 if image.mode.startswith("I;16") or values.max() > 255 else 255)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         alpha = np.asarray(image.convert("RGBA"), dtype=np.float32)[..., 3]

@@ -73,6 +73,17 @@ def test_learning_rate_is_chosen_on_the_validation_digits_and_checked_once_on_th
         assert printed.count(line) == 1
 
 
+def test_learning_rate_picture_tells_the_validation_score_from_the_held_out_one(ran, tmp_path):
+    experiments = scripts.load("experiments.py")
+    results = ran["learning-rate"]["results"]
+    figure = experiments.draw_learning_rates(tmp_path / "rates.png", results, [0.001, 0.5], BASELINE)
+    texts = [text.get_text() for text in figure.axes[0].texts]
+    validation = results["validation"]["Sigmoid perceptron"][1]["accuracy"]
+    held_out = results["chosen"]["Sigmoid perceptron"]["accuracy"]
+    assert (f"best on the validation digits: {report.percent(validation)}\n"
+            f"that model on the held-out digits: {report.percent(held_out)}") in texts
+
+
 def test_scaled_pixels_beat_raw_pixels(ran):
     results, printed = ran["data-preparation"]["results"], ran["data-preparation"]["printed"]
     for name, runs in results.items():
