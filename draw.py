@@ -1,12 +1,13 @@
-"""Write a web page where you draw a digit and the perceptron answers as you draw.
+"""Write a web page where you draw a digit and a perceptron you trained answers as you draw.
 
     python perceptron-sigmoid.py --save-model five.keras
     python draw.py five.keras
 
-Open the page it names in a browser. It is one file with the perceptron's 785
-numbers inside it: it works offline, with no server, and sends nothing
-anywhere. It prepares your drawing with the same steps as predict.py, so the
-two give the same answer for the same picture.
+Open the page it names in a browser. It is playground.html with the
+perceptron's 785 numbers inside it, and its drawing part first: it works
+offline, with no server, and sends nothing anywhere. It prepares your drawing
+with the same steps as predict.py, so the two give the same answer for the
+same picture.
 """
 
 import argparse
@@ -17,7 +18,7 @@ import sys
 
 from lesson import command_line, saved  # First: it quiets TensorFlow.
 
-PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lesson", "draw-page.html")
+PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playground.html")
 
 
 def main(argv=None):
@@ -29,10 +30,10 @@ def main(argv=None):
     problem = command_line.make_folder(args.out)
     if problem:
         parser.error(f"argument --out: {problem}")
-    model = saved.perceptron(args.model)
+    model = {**saved.perceptron(args.model), "name": os.path.basename(args.model)}
 
-    with open(PAGE, encoding="utf-8") as template:
-        page = template.read().replace("/* THE PERCEPTRON */ null", json.dumps(model))
+    with open(PAGE, encoding="utf-8") as playground:
+        page = playground.read().replace("/* THE PERCEPTRON */ null", json.dumps(model))
     path = os.path.join(args.out, "draw.html")
     with command_line.writing(path), open(path, "w", encoding="utf-8") as file:
         file.write(page)

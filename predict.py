@@ -29,8 +29,7 @@ from scipy import ndimage
 # Photos are shrunk to at most this many pixels on their longer side before any
 # other work: plenty for one digit, and fast even for a 4000-pixel phone photo.
 WORKING_SIDE = 600
-# Ink differs from the paper by at least this share of what it could: 0.15 is
-# 15% darker than white paper. Anything fainter is blank.
+# Ink is at least 15% darker than the paper (or lighter, for light ink); anything fainter is blank.
 FAINTEST_INK = 0.15
 # A digit is at least this share of the picture's longer side; smaller marks are specks.
 SMALLEST_DIGIT = 0.03
@@ -41,6 +40,7 @@ THINNEST_STROKE = 0.08
 # A digit's ink stands out from the paper by several times the spread of the camera's
 # grain; pure noise, once averaged as below, by about one time.
 INK_OVER_GRAIN = 3
+BLANK = "looks blank: no digit found; write darker and larger, and keep glare off the ink"
 
 
 def read_image(path):
@@ -146,11 +146,11 @@ def largest_mark(ink, grain):
     """
     ink = np.clip(ink, 0, 1)
     if ink.max() < max(FAINTEST_INK, INK_OVER_GRAIN * grain):
-        raise InputError("looks blank: no digit found")
+        raise InputError(BLANK)
     strokes = ink > max(otsu_threshold(ink), FAINTEST_INK / 2)
     pieces, count = ndimage.label(strokes, structure=np.ones((3, 3)))
     if count == 0:
-        raise InputError("looks blank: no digit found")
+        raise InputError(BLANK)
     mass = np.bincount(pieces.ravel(), ink.ravel())[1:]
     # A long piece along the picture's edge is the edge of the page, or a shadow.
     height, width = ink.shape
@@ -191,7 +191,7 @@ def largest_mark(ink, grain):
     inside = mark | region & (ink > paper + 0.2 * (strong - paper))
     rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     if max(rows[-1] - rows[0], columns[-1] - columns[0]) + 1 < SMALLEST_DIGIT * max(ink.shape):
-        raise InputError("looks blank: no digit found")
+        raise InputError(BLANK)
     crop = slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1)
     digit = np.clip((ink[crop] - paper) / max(strong - paper, 1e-6) * region[crop], 0, 1)
     # A pen draws far thinner strokes than MNIST's, which are about a seventh of

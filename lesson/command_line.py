@@ -213,10 +213,19 @@ def run(main, argv=None):
         print("\nStopped by Ctrl-C.", file=sys.stderr)
         sys.exit(130)
     except BrokenPipeError:
-        # Nothing more can be printed: let Python's last flush of the output go nowhere.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        print("Stopped: the program reading the output (such as head) closed it. Files written so far are kept.",
-              file=sys.stderr)
-        sys.exit(1)
+        stopped_by_a_closed_pipe()
+    except SystemExit as exit:
+        # Keras' model summary, which rich prints, ends a run quietly when the pipe closes under it.
+        if not isinstance(exit.__context__, BrokenPipeError):
+            raise
+        stopped_by_a_closed_pipe()
+
+
+def stopped_by_a_closed_pipe():
+    # Nothing more can be printed: let Python's last flush of the output go nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    print("Stopped: the program reading the output (such as head) closed it. Files written so far are kept.",
+          file=sys.stderr)
+    sys.exit(1)

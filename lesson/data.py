@@ -137,7 +137,7 @@ def load_npz(path, name):
     except FileNotFoundError:
         raise InputError(f"{name}: no such file. Pass the path of an MNIST .npz, or --data sample") from None
     except IsADirectoryError:
-        raise InputError(f"{name} is a folder, not a file. Pass the path of an MNIST .npz") from None
+        raise InputError(f"{name} is a folder, not a file. Pass the path of an MNIST .npz, or --data sample") from None
     except PermissionError:
         raise InputError(f"{name} cannot be read (permission denied)") from None
     except Exception as error:  # noqa: BLE001  A damaged file can raise almost anything, even a TokenError.

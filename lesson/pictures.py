@@ -142,7 +142,8 @@ def save_mistakes_picture(path, x_test, digits_test, outputs, y_test, title):
         axes = figure.add_axes((0.02, top - 1.05 / height, 0.96, 1.05 / height))
         axes.imshow(strip, cmap="gray_r", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
         axes.axis("off")
-        axes.set_title(f"{label}: {len(indices):,}", fontsize=10)
+        shown = f", the first {MISTAKES_SHOWN_PER_KIND} shown" if len(indices) > MISTAKES_SHOWN_PER_KIND else ""
+        axes.set_title(f"{label}: {len(indices):,}{shown}", fontsize=10)
         for column, index in enumerate(indices[:MISTAKES_SHOWN_PER_KIND]):
             axes.text((column + 0.5) / MISTAKES_SHOWN_PER_KIND, -0.04,
                       f"true {digits_test[index]}\noutput {report.number(outputs[index])}",

@@ -159,11 +159,16 @@ def show(model, history, x_test, y_test, digits_test):
             sentences.append("A sigmoid squashes every output into 0..1: see perceptron-sigmoid.py.")
         paragraph(*sentences)
 
+    rate = f"{float(model.optimizer.learning_rate):g}"
+    if activation == "sigmoid" and counts["accuracy"] <= baseline + 0.01:
+        paragraph(f"It learned nothing at learning rate {rate}. Steps that are too small take too long;",
+                  "steps that are too large push the outputs to 0 or 1, where the sigmoid is flat and later",
+                  "steps hardly move them. The scripts' learning rate, 0.5, suits it.")
     if activation == "linear" and not np.all(np.isfinite(history["loss"])):
         paragraph(
             "Why it never learns: with mean squared error, each SGD step is proportional to the error,",
             "the output minus the label. A linear output has no limit, so at learning rate",
-            f"{float(model.optimizer.learning_rate):g} one step can overshoot the good weights (as the lecture",
+            f"{rate} one step can overshoot the good weights (as the lecture",
             'puts it, "skip over the optimal weights"). The next error is then larger, and so is the next',
             "step: the outputs swing from sign to sign and grow until they overflow. A sigmoid keeps every",
             "output, and so every error, within 0..1, so every step stays bounded. A linear unit learns",

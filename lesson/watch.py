@@ -6,6 +6,7 @@ EpochLine prints it, with the accuracy and loss, once an epoch.
 """
 
 import math
+import os
 
 from lesson import command_line, report
 
@@ -96,6 +97,7 @@ class CsvFile(keras.callbacks.CSVLogger):
     def on_train_begin(self, logs=None):
         with command_line.writing(self.filename):
             super().on_train_begin(logs)
+        print(f"Each epoch's numbers go to {os.path.abspath(self.filename)}.")
 
     def on_epoch_end(self, epoch, logs=None):
         with command_line.writing(self.filename):

@@ -128,7 +128,7 @@ def test_blank_paper_and_pure_noise_are_refused(predict, saved_model, tmp_path, 
     PIL.Image.fromarray(rng.integers(0, 256, (HEIGHT, WIDTH, 3), dtype=np.uint8)).save(noise)
     found, errors, code = answers(predict, model_path, [blank, glare, noise], capsys)
     assert code == 2 and found == {}
-    assert errors.splitlines() == [f"{path}: error: looks blank: no digit found" for path in (blank, glare, noise)]
+    assert errors.splitlines() == [f"{path}: error: {predict.BLANK}" for path in (blank, glare, noise)]
 
 
 def test_glare_and_the_page_edge_are_not_taken_for_ink(predict, sample):

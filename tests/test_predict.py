@@ -86,8 +86,8 @@ def test_bad_images_get_a_line_each_and_the_rest_still_run(predict, saved_model,
     bad = [
         (text, "is not an image that can be read; save it as PNG or JPEG"),
         (truncated, "is not an image that can be read; save it as PNG or JPEG"),
-        (white, "looks blank: no digit found"),
-        (black, "looks blank: no digit found"),
+        (white, predict.BLANK),
+        (black, predict.BLANK),
         (tmp_path / "missing.png", "no such file"),
         (folder, "is a folder, not an image"),
     ]

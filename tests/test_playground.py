@@ -1,0 +1,380 @@
+"""playground.html and draw.py's copy of it, in a real browser: Debian's Chromium, driven by Playwright.
+
+The page trains the perceptron itself, in JavaScript. These tests hold it to
+the scripts: the same digits, the same SGD as Keras given the same start and
+order, the same lines and report, and predict.py's answer for what is drawn on
+its pad.
+"""
+
+import base64
+import contextlib
+import io
+import json
+import pathlib
+import re
+import shutil
+
+from lesson import playground, report, saved, scripts, watch
+
+import keras
+import numpy as np
+import PIL.Image
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PAGE = ROOT / "playground.html"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+VERDICT = re.compile(r"(five|not five) \((-?\d+\.\d\d)\)")
+SETTINGS = {"learningRate": 0.5, "epochs": 10, "batchSize": 32}
+
+
+def embedded_digits(text):
+    """The digits a page holds: the JSON written in place of the template's placeholder."""
+    return json.loads(re.search(r"const DIGITS = (\{.*?\});\n", text).group(1))
+
+
+def test_the_committed_page_is_what_the_command_writes_and_holds_the_samples_digits(sample):
+    committed, written = PAGE.read_text(), playground.page()
+    # PNG compression may differ from one Pillow to the next: the pictures are compared by their pixels.
+    assert committed.replace(embedded_digits(committed)["png"], "") == written.replace(embedded_digits(written)["png"], "")
+    (x_train, digits_train), (x_test, digits_test) = sample
+    digits = embedded_digits(committed)
+    grid = np.asarray(PIL.Image.open(io.BytesIO(base64.b64decode(digits["png"]))))
+    images = grid.reshape(50, 28, 100, 28).transpose(0, 2, 1, 3).reshape(5000, 28, 28)
+    np.testing.assert_array_equal(images, np.concatenate([x_train, x_test]))
+    assert digits["labels"] == "".join(map(str, np.concatenate([digits_train, digits_test])))
+    assert PAGE.stat().st_size <= 2.5e6
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        # Without the last three, Chromium tries to reach Google's servers as it starts.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync",
+        ])
+        yield browser
+        browser.close()
+
+
+def open_page(browser, address):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.requests, page.errors = [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(address)
+    page.evaluate("playground.ready")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """One page for the module: each test trains it as it needs."""
+    page = open_page(browser, PAGE.as_uri())
+    yield page
+    assert page.errors == []
+    page.close()
+
+
+def train(page, activation, **options):
+    return page.evaluate("options => playground.train(options)", {"activation": activation, **SETTINGS, "seed": 0,
+                                                                   **options})
+
+
+@needs_chromium
+def test_the_page_holds_the_digits_of_data_sample(page, sample):
+    (x_train, digits_train), (x_test, digits_test) = sample
+    # Each array as base64, a piece at a time: one call with 3 million arguments is too many.
+    data = page.evaluate("""Object.fromEntries(Object.entries(playground.data).map(([name, array]) => {
+        let text = "";
+        for (let i = 0; i < array.length; i += 8192) text += String.fromCharCode(...array.subarray(i, i + 8192));
+        return [name, btoa(text)];
+    }))""")
+    for name, expected in [("trainImages", x_train), ("trainDigits", digits_train),
+                           ("heldOutImages", x_test), ("heldOutDigits", digits_test)]:
+        array = np.frombuffer(base64.b64decode(data[name]), np.uint8)
+        np.testing.assert_array_equal(array, expected.astype(np.uint8).ravel(), err_msg=name)
+
+
+@needs_chromium
+def test_the_linear_unit_at_0_5_overflows_as_in_the_script(page):
+    epochs = train(page, "linear")["epochs"]
+    assert epochs[0]["lowestOutput"] <= -1e3 and epochs[0]["highestOutput"] >= 1e3
+    assert all(np.isnan(nan(epoch["loss"])) and np.isnan(nan(epoch["lowestOutput"])) for epoch in epochs[1:])
+    assert [epoch["heldOutAccuracy"] for epoch in epochs] == [0.9] * 10  # Always "not five".
+
+
+@needs_chromium
+def test_the_sigmoid_at_0_5_learns_at_every_seed(page):
+    accuracy = {seed: train(page, "sigmoid", seed=seed)["epochs"][-1]["heldOutAccuracy"] for seed in range(5)}
+    assert min(accuracy.values()) >= 0.955, accuracy
+
+
+@pytest.fixture(scope="module")
+def sigmoid_digits(sigmoid, sample):
+    (x_train, digits_train), (x_test, digits_test) = sample
+    return (*sigmoid.prepare(x_train, digits_train), *sigmoid.prepare(x_test, digits_test), digits_test)
+
+
+@needs_chromium
+def test_the_page_trains_as_keras_does_from_the_same_start_in_the_same_order(page, sigmoid, sigmoid_digits):
+    x_train, y_train, x_test, y_test, _ = sigmoid_digits
+    keras.utils.set_random_seed(0)
+    model = sigmoid.build_model(sigmoid.LEARNING_RATE)
+    kernel, bias = model.layers[-1].get_weights()
+    start = [*kernel[:, 0].tolist(), float(bias[0])]
+    orders = [np.random.default_rng(epoch).permutation(len(x_train)) for epoch in range(10)]
+    held_out, after_one = [], None
+    for order in orders:
+        model.fit(x_train[order], y_train[order], batch_size=32, epochs=1, shuffle=False, verbose=0)
+        held_out.append(float(np.mean((report.outputs(model, x_test) > 0.5) == (y_test == 1))))
+        after_one = after_one or [*model.layers[-1].get_weights()[0][:, 0], model.layers[-1].get_weights()[1][0]]
+
+    one = train(page, "sigmoid", epochs=1, initialWeights=start, order=[orders[0].tolist()])
+    np.testing.assert_allclose(one["weights"], after_one, atol=1e-4, rtol=0)
+    ten = train(page, "sigmoid", initialWeights=start, order=[order.tolist() for order in orders])
+    np.testing.assert_allclose([epoch["heldOutAccuracy"] for epoch in ten["epochs"]], held_out, atol=0.002, rtol=0)
+
+
+def numbers_close(page_text, python_text):
+    """The same lines, with each number the same but for the last digit printed."""
+    assert len(page_text.splitlines()) == len(python_text.splitlines()), (page_text, python_text)
+    for page_line, python_line in zip(page_text.splitlines(), python_text.splitlines()):
+        number = r"-?\d[\d,]*\.?\d*(?:e[+-]\d+)?"
+        assert re.sub(number, "#", page_line) == re.sub(number, "#", python_line), (page_line, python_line)
+        for mine, theirs in zip(re.findall(number, page_line), re.findall(number, python_line)):
+            assert float(mine.replace(",", "")) == pytest.approx(float(theirs.replace(",", "")), rel=2e-3, abs=1e-4)
+
+
+@needs_chromium
+@pytest.mark.parametrize("activation", ["linear", "sigmoid"])
+def test_train_prints_the_scripts_lines_and_report(page, activation, sigmoid_digits, single, sigmoid):
+    result = train(page, activation)
+    printed = page.text_content("#log")
+    _, _, x_test, y_test, digits_test = sigmoid_digits
+    # Each epoch's line, as the scripts' EpochLine prints the page's own numbers.
+    line = watch.EpochLine()
+    line.set_params({"epochs": 10})
+    lines = io.StringIO()
+    with contextlib.redirect_stdout(lines):
+        for epoch, numbers in enumerate(result["epochs"]):
+            line.on_epoch_end(epoch, {
+                "accuracy": numbers["accuracy"], "loss": nan(numbers["loss"]), "val_accuracy": numbers["heldOutAccuracy"],
+                "val_loss": nan(numbers["heldOutLoss"]), "lowest_output": nan(numbers["lowestOutput"]),
+                "highest_output": nan(numbers["highestOutput"])})
+    assert printed.splitlines()[1:11] == lines.getvalue().splitlines()
+    # The report, as report.show prints it for a Keras model with the page's weights.
+    model = (single if activation == "linear" else sigmoid).build_model(0.5)
+    model.set_weights([np.array(result["weights"][:784], np.float32)[:, None], np.array(result["weights"][784:], np.float32)])
+    history = keras.callbacks.History()
+    history.history = {"loss": [nan(epoch["loss"]) for epoch in result["epochs"]],
+                       "lowest_output": [nan(epoch["lowestOutput"]) for epoch in result["epochs"]],
+                       "highest_output": [nan(epoch["highestOutput"]) for epoch in result["epochs"]]}
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        report.show(model, history, x_test, y_test, digits_test)
+    numbers_close("\n".join(printed.splitlines()[11:]), shown.getvalue().rstrip("\n"))
+
+
+def nan(value):
+    """JSON has no nan: the page's NaN comes back as None."""
+    return float("nan") if value is None else value
+
+
+TRICKY = [0.5, 0.001, 0.00099, 2e-6, 0.0, -0.0, 9999.0, 9999.99996, 1e4, 12450.0, 12350.0, -3.39e37, 3.0698574e38,
+          0.9625, 0.00015, 0.12345, 0.99995, float("inf"), float("-inf"), float("nan"), 5e-324, 1.7e308]
+
+
+@needs_chromium
+def test_the_page_prints_numbers_as_python_does(page):
+    printed = page.evaluate("""values => values.map(Number).map(value => [number(value), percent(value),
+                                                                           general(value), fixed(value, 2)])""",
+                            [{"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}.get(str(value), repr(value))
+                             for value in TRICKY])
+    for value, (as_number, as_percent, as_general, as_fixed) in zip(TRICKY, printed):
+        assert (as_number, as_percent, as_general, as_fixed) == (
+            report.number(value), report.percent(value), f"{value:g}", f"{value:.2f}"), value
+
+
+# A five in three strokes: the bar, the upright, the bowl. Points on a 280x280 pad.
+FIVE = [[(200, 45), (105, 45)], [(105, 45), (100, 130)],
+        [(100, 130), (150, 115), (195, 150), (190, 215), (140, 245), (85, 225)]]
+
+
+def moved(strokes, scale, right, down):
+    return [[(x * scale + right, y * scale + down) for x, y in stroke] for stroke in strokes]
+
+
+DRAWINGS = {
+    "a five": FIVE,
+    "a five that fills the pad": [[(275, 5), (10, 5)], [(10, 5), (5, 140)],
+                                  [(5, 140), (140, 110), (270, 160), (265, 260), (140, 275), (5, 255)]],
+    "a five with a line along the edge": FIVE + [[(3, 277), (277, 277)]],
+    "a small five with a separate stroke": moved(FIVE, 0.35, 20, 20) + [[(150, 150), (260, 260)]],
+    "a small thin five off-centre": moved(FIVE, 0.5, 120, 110),
+    "a seven": [[(60, 50), (220, 50), (120, 240)]],
+    "a zero": [[(140, 40), (80, 80), (70, 160), (100, 230), (160, 240), (200, 180), (205, 100), (170, 45), (140, 40)]],
+    "a one": [[(140, 30), (140, 250)]],
+}
+
+
+def draw(page, strokes):
+    page.click("#clear")
+    page.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
+    box = page.locator("#pad").bounding_box()
+    for stroke in strokes:
+        page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=12)
+        page.mouse.up()
+
+
+def the_pad_as_png(page, path):
+    url = page.evaluate("document.getElementById('pad').toDataURL('image/png')")
+    path.write_bytes(base64.b64decode(url.split(",", 1)[1]))
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained_page(page, sigmoid, tmp_path_factory):
+    """The page after Train on the sigmoid, and the same weights saved as a .keras file for predict.py."""
+    weights = np.array(train(page, "sigmoid")["weights"], np.float32)
+    model = sigmoid.build_model(0.5)
+    model.set_weights([weights[:784, None], weights[784:]])
+    path = tmp_path_factory.mktemp("page-model") / "page.keras"
+    with contextlib.redirect_stdout(io.StringIO()):
+        saved.save(model, str(path))
+    return page, path
+
+
+def predict_py_says(model_path, paths, capsys):
+    capsys.readouterr()
+    assert scripts.load("predict.py").main([str(model_path), *map(str, paths)]) == 0
+    said = dict(re.findall(r"^(.+): (.+)$", capsys.readouterr().out, re.MULTILINE))
+    return [VERDICT.fullmatch(said[str(path)]).groups() for path in paths]
+
+
+@needs_chromium
+def test_drawings_get_predict_pys_answer_and_are_seen_as_predict_py_sees_them(trained_page, tmp_path, capsys):
+    page, model_path = trained_page
+    predict = scripts.load("predict.py")
+    on_page, pads = [], []
+    for number, (name, strokes) in enumerate(DRAWINGS.items()):
+        draw(page, strokes)
+        on_page.append(VERDICT.fullmatch(page.text_content("#verdict")).groups())
+        pads.append(the_pad_as_png(page, tmp_path / f"pad-{number}.png"))
+        seen, _ = predict.prepare_image(predict.read_image(pads[-1]))
+        np.testing.assert_allclose(page.evaluate("playground.seen()"), seen.ravel(), atol=1e-3, err_msg=name)
+    said = predict_py_says(model_path, pads, capsys)
+    for name, mine, theirs in zip(DRAWINGS, on_page, said):
+        assert mine[0] == theirs[0] and abs(float(mine[1]) - float(theirs[1])) <= 0.05, (name, mine, theirs)
+    assert {verdict for verdict, _ in on_page} == {"five", "not five"}  # Both answers come up.
+
+
+PAINT = """async (url) => {
+  const image = new Image();
+  image.src = url;
+  await image.decode();
+  const pen = document.getElementById("pad").getContext("2d");
+  pen.fillStyle = "white";
+  pen.fillRect(0, 0, 280, 280);
+  pen.drawImage(image, 40, 40, 200, 200);
+  document.getElementById("pad").dispatchEvent(new PointerEvent("pointerup"));
+  return document.getElementById("verdict").textContent;
+}"""
+
+
+@needs_chromium
+def test_real_digits_painted_on_the_pad_get_predict_pys_answer(trained_page, sample, tmp_path, capsys):
+    page, model_path = trained_page
+    _, (x_test, digits_test) = sample
+    chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:10], np.flatnonzero(digits_test != 5)[:10]])
+    on_page, pads = [], []
+    for index in chosen:
+        buffer = io.BytesIO()
+        PIL.Image.fromarray(255 - x_test[index]).save(buffer, "PNG")  # Dark on white, as drawn.
+        url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        on_page.append(VERDICT.fullmatch(page.evaluate(PAINT, url)).groups())
+        pads.append(the_pad_as_png(page, tmp_path / f"pad-{index}.png"))
+    said = predict_py_says(model_path, pads, capsys)
+    assert all(mine[0] == theirs[0] for mine, theirs in zip(on_page, said)), list(zip(on_page, said))
+    assert max(abs(float(mine[1]) - float(theirs[1])) for mine, theirs in zip(on_page, said)) <= 0.05
+    assert sum(verdict == "five" for verdict, _ in on_page) >= 5  # Fives are called fives, not only the rest.
+
+
+@needs_chromium
+def test_the_settings_live_in_the_address(browser):
+    page = open_page(browser, PAGE.as_uri() + "#activation=sigmoid&learningRate=0.02&batchSize=64&epochs=3&seed=7")
+    assert page.text_content("#rate-value") == "0.02"
+    assert 'model.add(Dense(1, activation="sigmoid"))' in page.text_content("#code")
+    page.click("#train")
+    page.wait_for_function("!document.getElementById('train').disabled")
+    assert re.findall(r"^Epoch (\d)/3:", page.text_content("#log"), re.MULTILINE) == ["1", "2", "3"]
+    # Changing a setting changes the address, so the link opens it again.
+    page.click("#linear")
+    assert "activation=linear" in page.evaluate("location.hash") and "learningRate=0.02" in page.evaluate("location.hash")
+    assert page.requests == [PAGE.as_uri()]
+    page.close()
+
+
+@needs_chromium
+def test_the_page_asks_for_nothing_beyond_its_own_file(page):
+    train(page, "sigmoid", epochs=2)
+    draw(page, FIVE)
+    assert VERDICT.fullmatch(page.text_content("#verdict"))
+    assert page.requests == [PAGE.as_uri()]
+
+
+@needs_chromium
+def test_the_template_by_itself_says_it_has_no_digits(browser):
+    page = open_page(browser, (ROOT / "lesson" / "playground-template.html").as_uri())
+    assert "This is the template, with no digits in it" in page.text_content("#status")
+    assert page.text_content("#verdict") == "no perceptron in this page"
+    page.close()
+
+
+@needs_chromium
+def test_draw_py_writes_the_page_with_the_models_weights_and_the_pad_first(browser, saved_model, tmp_path, capsys):
+    model, path = saved_model
+    assert scripts.load("draw.py").main([str(path), "--out", str(tmp_path)]) == 0
+    page = open_page(browser, (tmp_path / "draw.html").as_uri())
+    kernel, bias = model.layers[-1].get_weights()
+    np.testing.assert_array_equal(np.array(page.evaluate("playground.weights()"), np.float32),
+                                  np.append(kernel[:, 0], bias))
+    assert page.evaluate("document.querySelector('main section').id") == "pad-section"
+    assert "five.keras" in page.text_content("#status")
+    draw(page, FIVE)
+    [(said, output)] = predict_py_says(path, [the_pad_as_png(page, tmp_path / "pad.png")], capsys)
+    verdict, shown = VERDICT.fullmatch(page.text_content("#verdict")).groups()
+    assert verdict == said and abs(float(shown) - float(output)) <= 0.05
+    page.click("#clear")
+    assert page.text_content("#verdict") == "draw a digit"
+    assert page.requests == [(tmp_path / "draw.html").as_uri()]
+    page.close()
+
+
+def test_draw_refuses_a_model_that_is_not_a_perceptron_and_a_bad_out(saved_model, tmp_path, capsys):
+    draw_py = scripts.load("draw.py")
+    deeper = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(4),
+                               keras.layers.Dense(1)])
+    deeper.save(tmp_path / "deeper.keras")
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    for argv, message in [
+        ([str(tmp_path / "deeper.keras"), "--out", str(tmp_path)], "is not a one-unit perceptron"),
+        ([str(tmp_path / "missing.keras")], f"no model at {tmp_path / 'missing.keras'}"),
+        ([str(saved_model[1]), "--out", str(a_file)], "argument --out: "),
+    ]:
+        with pytest.raises(SystemExit) as exit:
+            from lesson import command_line
+
+            command_line.run(draw_py.main, argv)
+        errors = capsys.readouterr().err.strip().splitlines()
+        assert exit.value.code == 2 and len(errors) == 1 and message in errors[0], errors
+    assert a_file.read_text() == "keep me" and not (tmp_path / "draw.html").exists()
