@@ -4,8 +4,9 @@
 
 The page is lesson/playground-template.html with the digits written in: one
 PNG of 100 digits to a row, training digits first, in the order of --data
-sample, and their labels. It needs no server and makes no request. draw.py
-copies it with a trained perceptron's weights written in too.
+sample, and their labels; and the scripts' build_model, as the page shows it.
+It needs no server and makes no request. draw.py copies it with a trained
+perceptron's weights written in too.
 """
 
 import base64
@@ -39,9 +40,23 @@ def digits():
             "".join(map(str, digits_test))}
 
 
+def code():
+    """build_model's lines in perceptron-single.py, numbered, and line 29 of either script."""
+    scripts = {}
+    for activation, name in [("linear", "perceptron-single.py"), ("sigmoid", "perceptron-sigmoid.py")]:
+        with open(os.path.join(FOLDER, name), encoding="utf-8") as script:
+            scripts[activation] = script.read().splitlines()
+    lines = scripts["linear"]
+    first = next(number for number, line in enumerate(lines) if line.startswith("def build_model("))
+    last = lines.index("    return model", first)
+    return {"lines": [[number + 1, lines[number]] for number in range(first, last + 1)],
+            "line29": {activation: lines[28] for activation, lines in scripts.items()}}
+
+
 def page():
     with open(TEMPLATE, encoding="utf-8") as template:
-        return template.read().replace("/* THE DIGITS */ null", json.dumps(digits()))
+        return (template.read().replace("/* THE DIGITS */ null", json.dumps(digits()))
+                .replace("/* THE CODE */ null", json.dumps(code())))
 
 
 def main(argv=None):

@@ -172,6 +172,7 @@ def test_train_prints_the_scripts_lines_and_report(page, activation, sigmoid_dig
     model = (single if activation == "linear" else sigmoid).build_model(0.5)
     model.set_weights([np.array(result["weights"][:784], np.float32)[:, None], np.array(result["weights"][784:], np.float32)])
     history = keras.callbacks.History()
+    history.set_params({"epochs": 10, "steps": 125})  # 4,000 digits in batches of 32.
     history.history = {"loss": [nan(epoch["loss"]) for epoch in result["epochs"]],
                        "lowest_output": [nan(epoch["lowestOutput"]) for epoch in result["epochs"]],
                        "highest_output": [nan(epoch["highestOutput"]) for epoch in result["epochs"]]}
@@ -329,6 +330,39 @@ def test_the_page_asks_for_nothing_beyond_its_own_file(page):
     draw(page, FIVE)
     assert VERDICT.fullmatch(page.text_content("#verdict"))
     assert page.requests == [PAGE.as_uri()]
+
+
+@needs_chromium
+def test_a_blown_up_perceptron_gives_no_answer(page):
+    train(page, "linear")
+    draw(page, FIVE)
+    assert page.text_content("#verdict") == "no answer: its weights are not numbers, because training blew up"
+
+
+@needs_chromium
+def test_changed_settings_clear_the_last_run_and_the_pad_still_asks_the_trained_perceptron(browser):
+    page = open_page(browser, PAGE.as_uri())
+    assert page.text_content("#answering").startswith("It is untrained")
+    train(page, "sigmoid", epochs=2)
+    draw(page, FIVE)
+    verdict = page.text_content("#verdict")
+    page.click("#linear")
+    assert page.text_content("#log") == "The settings changed: press Train."
+    # Line 29 shows the linear unit now, but the pad asks the sigmoid perceptron that was trained.
+    assert "model.add(Dense(1))" in page.text_content("#code")
+    draw(page, FIVE)
+    assert page.text_content("#verdict") == verdict
+    assert page.text_content("#answering").startswith("It is the sigmoid perceptron you trained")
+    # A number out of bounds, or none, is put right, and the bar says so.
+    for field, typed, value, notice in [("#epochs", "1000", "100", "epochs: a whole number from 1 to 100, so 100."),
+                                        ("#batch", "", "32", "batch size: a whole number from 1 to 4,000, so 32."),
+                                        ("#seed", "7", "7", "")]:
+        page.fill(field, typed)
+        page.dispatch_event(field, "change")
+        assert (page.input_value(field), page.text_content("#notice")) == (value, notice)
+    assert "epochs=100" in page.evaluate("location.hash") and "seed=7" in page.evaluate("location.hash")
+    assert page.errors == []
+    page.close()
 
 
 @needs_chromium
