@@ -106,14 +106,16 @@ def learning_rate_results(digits, epochs, seed, rates):
             validation[name_of(script)].append(result)
             # A model that blew up is no candidate, however its nan outputs happen to score.
             if not result["blew_up"] and (script not in best or result["accuracy"] > best[script]["validation"]):
-                best[script] = {"rate": rate, "validation": result["accuracy"], "model": model}
+                best[script] = {"rate": rate, "validation": result["accuracy"], "weights": model.get_weights()}
         print(f"{rate:>13g}" + "".join(f"{short(runs[-1]):>22}" for runs in validation.values()), flush=True)
 
     print()
     chosen = {}
     for script, choice in best.items():
         _, _, x_test, y_test = data[script]
-        chosen[name_of(script)] = {"rate": choice["rate"], "accuracy": accuracy(choice["model"], x_test, y_test)}
+        model = scripts.COMPILED[script.__name__]  # Trained again since; its best weights were kept.
+        model.set_weights(choice["weights"])
+        chosen[name_of(script)] = {"rate": choice["rate"], "accuracy": accuracy(model, x_test, y_test)}
         print(f"{name_of(script)}: best at {choice['rate']:g} on the validation digits; checked once on the "
               f"held-out digits, {report.percent(chosen[name_of(script)]['accuracy'])}.")
     return {"validation": validation, "chosen": chosen}

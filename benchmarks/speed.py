@@ -52,13 +52,19 @@ FRAMES_GOAL_SECONDS = 0.2
 # Run in a fresh Python for one backend: the steps of the script's main(), each
 # timed, then NumPy's epochs, and the same SGD with nothing else, in one process.
 PROBE = r"""
-import contextlib, io, json, sys, tempfile, time
+import contextlib, io, json, resource, sys, tempfile, time
 started = time.perf_counter()
+
+def peak():
+    # The process's peak memory so far, in GB: ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9
+
 sys.path.insert(0, {root!r})
 from lesson import data, pictures, report, scripts, watch
 import keras
 import numpy as np
 seconds = {{"import": time.perf_counter() - started}}
+peaks = {{"import": peak()}}
 sys.path.insert(0, {benchmarks!r})
 from speed import numpy_sgd_epoch
 
@@ -71,8 +77,10 @@ def timed(name, work):
 
 script = scripts.load("perceptron-sigmoid.py")
 (x_train, digits_train), (x_test, digits_test) = timed("loading", lambda: data.load({data!r}))
+peaks["loading"] = peak()
 x_train, y_train = timed("scaling", lambda: script.prepare(x_train, digits_train))
 x_test, y_test = timed("scaling", lambda: script.prepare(x_test, digits_test))
+peaks["scaling"] = peak()
 
 class Clock(keras.callbacks.Callback):
     # Each epoch's time, and the part of it spent on the held-out check.
@@ -92,6 +100,7 @@ frames = watch.WeightFrames()
 history = timed("fit", lambda: model.fit(
     x_train, y_train, batch_size=script.BATCH_SIZE, epochs={epochs}, validation_data=(x_test, y_test),
     validation_batch_size=watch.HELD_OUT_BATCH, callbacks=[Clock(), *watch.callbacks(frames)], verbose=0))
+peaks["training"] = peak()
 seconds["held-out check"] = sum(checks)
 seconds["training"] = seconds.pop("fit") - sum(checks)
 timed("report", lambda: report.show(model, history, x_test, y_test, digits_test))
@@ -139,7 +148,7 @@ weights, bias = np.zeros(784, np.float32), np.zeros(1, np.float32)
 numpy_epochs = [numpy_epoch(rng, weights, bias) for _ in range({epochs})]
 # The first epoch also builds and compiles; "one more epoch" leaves it out.
 print(json.dumps({{"epoch": epochs[1:], "check": checks[1:], "bare": bare[1:], "xla": xla[1:], "numpy": numpy_epochs,
-                   "seconds": seconds, "animation": animation,
+                   "seconds": seconds, "animation": animation, "peaks": peaks,
                    "first epoch": epochs[0]}}))
 """
 
@@ -255,6 +264,9 @@ def main(argv=None):
                   f"{run_time / import_time:.1f}x ({verdict(run_time / import_time, RUN_GOAL)})")
             peak = statistics.median(memory)
             print(f"  peak memory of the run: {peak:.2f} GB ({verdict(peak, MEMORY_GOAL_GB, ' GB')})")
+            steps = {name: statistics.median([result["peaks"][name] for result in probes]) for name in probes[0]["peaks"]}
+            growth = [f"{name} +{steps[name] - before:.2f}" for before, name in zip(steps.values(), list(steps)[1:])]
+            print(f"    the peak, step by step: import {steps['import']:.2f} GB, " + ", ".join(growth))
 
             parts = {name: statistics.median([result["seconds"][name] for result in probes])
                      for name in probes[0]["seconds"]}

@@ -1,16 +1,16 @@
-"""The long runs the tests check, started in the background as soon as the
-test session starts, before it imports Keras itself, so that they go on while
-the other tests run.
+"""The long runs the tests check, in the background. They start as the test session starts, before it
+imports Keras itself, and go on while the other tests run: one after another, so that they take one of
+the machine's cores and the tests the other.
 
-- perceptron-single.py at its defaults, as a learner runs it;
-- this file run as a program: perceptron-sigmoid.py at its defaults through
-  its main(), then the sigmoid perceptron at five seeds;
-- and, when JAX is installed, this file run as a program on Keras' JAX
-  backend: both scripts through their main(), the sigmoid at its defaults
-  and the linear unit for the one epoch in which it blows up;
-- and, when nbclient is installed, lecture.ipynb run by a fresh kernel.
+- "scripts": one Python on TensorFlow runs perceptron-single.py, then perceptron-sigmoid.py, each as
+  `python SCRIPT` runs it, at their defaults on the sample, with --csv; the sigmoid also saves its model.
+  Then it trains the sigmoid perceptron at five seeds.
+- "jax": one Python on Keras' JAX backend first loads that model with plain keras.models.load_model,
+  before anything of this project is on its path, as in a learner's own Python; then it runs both
+  scripts through their main(). Without JAX, "plain" does the first part, on TensorFlow.
+- "notebook", when nbclient is installed: lecture.ipynb, run by a fresh kernel.
 
-Nothing here imports Keras, except the program's own functions.
+Nothing here imports Keras, except the programs' own functions.
 """
 
 import atexit
@@ -21,101 +21,127 @@ import io
 import json
 import os
 import pathlib
+import runpy
 import subprocess
 import sys
 import tempfile
+import threading
 
 ROOT = pathlib.Path(__file__).parent.parent
+FOLDER = pathlib.Path(tempfile.mkdtemp(prefix="perceptron-runs-"))  # Where the runs run, and write.
+# The sigmoid run's model, and 20 held-out digits with its outputs for them, for the plain Keras check.
+DIGITS_SHOWN = 20
 
-STARTED = {}
-FOLDER = []  # The folder all the runs run in.
+RESULTS = {}
+RUNNER = []
+RUNNING = []
 
 
 def start_runs():
-    """Start every run, once."""
-    if STARTED:
+    """Start the runs, one after another, in a thread: once."""
+    if RUNNER:
         return
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="perceptron-runs-"))
-    FOLDER.append(folder)
-    history = folder / "perceptron-single.csv"
-    STARTED["perceptron-single"] = start(folder, ROOT / "perceptron-single.py", "--data", "sample",
-                                         "--csv", str(history)), history
-    # perceptron-sigmoid.py through its main(), in the same Python as the seeds, so that Keras is imported once.
-    STARTED["seeds"] = start(folder, pathlib.Path(__file__), "sigmoid_runs", niceness=0), folder / "perceptron-sigmoid.csv"
-    if importlib.util.find_spec("jax") is not None:
-        STARTED["jax"] = start(folder, pathlib.Path(__file__), "scripts", str(folder), backend="jax"), None
+    jobs = [("scripts", "tensorflow"), ("jax", "jax") if importlib.util.find_spec("jax") else ("plain", "tensorflow")]
     if importlib.util.find_spec("nbclient") is not None:
-        STARTED["notebook"] = start(folder, pathlib.Path(__file__), "notebook"), None
+        jobs.append(("notebook", "tensorflow"))
+    RUNNER.append(threading.Thread(target=run_all, args=(jobs,), daemon=True))
+    RUNNER[0].start()
     # Should pytest stop early, leave no run behind.
-    atexit.register(lambda: [process.kill() for process, _ in STARTED.values() if process.poll() is None])
+    atexit.register(lambda: [process.kill() for process in RUNNING if process.poll() is None])
 
 
-def start(folder, program, *arguments, backend="tensorflow", niceness=5):
-    # Whatever the developer's shell says, run with TensorFlow's own default.
-    environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
-    environment["KERAS_BACKEND"] = backend
-    process = subprocess.Popen([sys.executable, str(program), *arguments], cwd=folder, env=environment,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # The worker has the most to do, so the others give way to it.
-    os.setpriority(os.PRIO_PROCESS, process.pid, niceness)
-    return process
+def run_all(jobs):
+    # Whatever the developer's shell says, run with TensorFlow's own default, and nothing of ours on the path.
+    environment = {key: value for key, value in os.environ.items() if key not in ("TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH")}
+    for job, backend in jobs:
+        process = subprocess.Popen([sys.executable, str(pathlib.Path(__file__)), "jax" if job == "plain" else job],
+                                   cwd=FOLDER,
+                                   env={**environment, "KERAS_BACKEND": backend}, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        RUNNING.append(process)
+        out, err = process.communicate()
+        RESULTS[job] = {"code": process.returncode, "out": out, "err": err, "folder": FOLDER}
 
 
 def results():
-    """What each run printed and wrote, once it has finished."""
+    """What each run printed, once they have all finished."""
     start_runs()
-    return {key: finished(process, history) for key, (process, history) in STARTED.items()}
+    RUNNER[0].join(timeout=600)
+    return RESULTS
 
 
-def finished(process, history):
-    out, err = process.communicate(timeout=300)
-    text = history.read_text() if history else ""
-    return {"code": process.returncode, "out": out, "err": err, "csv": text,
-            "rows": list(csv.DictReader(io.StringIO(text))), "folder": FOLDER[0]}
+def history(name):
+    """The rows of the CSV a script's run wrote."""
+    with open(FOLDER / f"{name}.csv") as file:
+        return list(csv.DictReader(file))
 
 
-def sigmoid_runs():
-    """perceptron-sigmoid.py at its defaults, through its main() with --csv, its output written to
-    perceptron-sigmoid.out; then print, as JSON, the sigmoid perceptron's held-out accuracy at seeds 0 to 4."""
+def scripts():
+    """Run both scripts as `python SCRIPT` runs them, writing what each printed to NAME.out; save 20 held-out
+    digits and the sigmoid model's outputs for them; then print, as JSON, the sigmoid perceptron's held-out
+    accuracy at seeds 0 to 4."""
     sys.path.insert(0, str(ROOT))
-    from lesson import data, scripts, watch  # First, as in the scripts.
+    from lesson import data, report  # First, as in the scripts.
 
     import keras
+    import numpy as np
 
-    sigmoid = scripts.load("perceptron-sigmoid.py")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        sigmoid.main(["--data", "sample", "--csv", "perceptron-sigmoid.csv"])
-    pathlib.Path("perceptron-sigmoid.out").write_text(printed.getvalue())
+    for name, flags in [("perceptron-single", []), ("perceptron-sigmoid", ["--save-model", "five.keras"])]:
+        printed = io.StringIO()
+        sys.argv = [f"{name}.py", "--data", "sample", "--csv", f"{name}.csv", *flags]
+        with contextlib.redirect_stdout(printed):
+            sigmoid = runpy.run_path(str(ROOT / f"{name}.py"), run_name="__main__")  # Its names, at the end.
+        pathlib.Path(f"{name}.out").write_text(printed.getvalue())
 
     with contextlib.redirect_stdout(io.StringIO()):
         (x_train, digits_train), (x_test, digits_test) = data.load_sample()
-    x_train, y_train = sigmoid.prepare(x_train, digits_train)
-    x_test, y_test = sigmoid.prepare(x_test, digits_test)
-    # The sigmoid perceptron at its defaults, trained as the script trains it but
-    # faster: each seed's starting weights go into one model, already compiled to
-    # run a whole epoch per call to TensorFlow, and it is checked on the held-out
-    # digits only at the end. It is the same maths, and seed 0 shows that it gives
-    # the script's own number.
-    model = sigmoid.build_model(sigmoid.LEARNING_RATE)
-    model.compile(loss=model.loss, optimizer=model.optimizer, metrics=["accuracy"],
-                  steps_per_execution=watch.BATCHES_PER_CALL)
+    x_train, y_train = sigmoid["prepare"](x_train, digits_train)
+    x_test, y_test = sigmoid["prepare"](x_test, digits_test)
+    np.save("held-out.npy", x_test[:DIGITS_SHOWN])
+    np.save("held-out-outputs.npy", report.outputs(keras.models.load_model("five.keras", compile=False),
+                                                   x_test[:DIGITS_SHOWN]))
+    # The sigmoid perceptron at its defaults, trained as the script trains it but faster: each seed's starting
+    # weights go into one compiled model, which is checked on the held-out digits only at the end. It is the
+    # same maths, and seed 0 shows that it gives the script's own number.
+    trained = sigmoid["build_model"](sigmoid["LEARNING_RATE"])
     accuracy = {}
     for seed in range(5):
         keras.utils.set_random_seed(seed)
-        model.set_weights(sigmoid.build_model(sigmoid.LEARNING_RATE).get_weights())
-        model.fit(x_train, y_train, batch_size=sigmoid.BATCH_SIZE, epochs=sigmoid.EPOCHS, verbose=0)
-        accuracy[seed] = model.evaluate(x_test, y_test, verbose=0, return_dict=True)["accuracy"]
-
+        trained.set_weights(sigmoid["build_model"](sigmoid["LEARNING_RATE"]).get_weights())
+        trained.fit(x_train, y_train, batch_size=sigmoid["BATCH_SIZE"], epochs=sigmoid["EPOCHS"], verbose=0)
+        accuracy[seed] = report.count_fives(report.outputs(trained, x_test), y_test)["accuracy"]
     print(json.dumps(accuracy))
 
 
-def scripts(folder):
-    """Print, as JSON, what each script printed on the sample, run through its main()."""
+def jax():
+    """Load the saved model in plain Keras, with nothing of this project on the path; then run both scripts
+    through their main(). Print, as JSON, what the load found and what each script printed."""
+    # What Keras and its backend print as they start, with no lesson to keep them quiet, goes to a file of
+    # its own: what the scripts print later is then checked on its own.
+    sys.stderr.flush()
+    error_stream = os.dup(2)
+    with open("plain-keras.err", "w") as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            import keras
+            import numpy as np
+
+            plain = {"project": importlib.util.find_spec("lesson") is not None}
+            model = keras.models.load_model("five.keras")  # No custom objects, and compiled.
+            outputs = model.predict(np.load("held-out.npy"), verbose=0)[:, 0]
+            plain.update(compiled=model.compiled, loss=model.loss, backend=keras.backend.backend(),
+                         difference=float(np.abs(outputs - np.load("held-out-outputs.npy")).max()))
+        finally:
+            sys.stderr.flush()
+            os.dup2(error_stream, 2)
+    if keras.backend.backend() != "jax":
+        print(json.dumps({"plain": plain}))
+        return
+
     sys.path.insert(0, str(ROOT))
     from lesson import scripts
 
-    printed = {}
+    printed = {"plain": plain}
     # The linear unit blows up in its first epoch, so one shows it.
     for name, epochs in [("perceptron-single", "1"), ("perceptron-sigmoid", "10")]:
         output = io.StringIO()
@@ -146,4 +172,4 @@ def notebook():
 
 
 if __name__ == "__main__":
-    {"sigmoid_runs": sigmoid_runs, "scripts": scripts, "notebook": notebook}[sys.argv[1]](*sys.argv[2:])
+    {"scripts": scripts, "jax": jax, "notebook": notebook}[sys.argv[1]]()

@@ -2,7 +2,9 @@
 
 Both run on the sample through their main(), in one Python with
 KERAS_BACKEND=jax, in the background (see end_to_end_runs.py): the sigmoid at
-its defaults, the linear unit for the one epoch in which it blows up.
+its defaults, the linear unit for the one epoch in which it blows up. That
+Python first loads a saved model in plain Keras, before it imports the
+project; what that prints to the error stream is kept apart.
 """
 
 import importlib.util

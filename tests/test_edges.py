@@ -1,7 +1,6 @@
 """The edges: a saved model is a plain Keras file, and every failure ends in one line, a non-zero
 exit and nothing of the learner's lost."""
 
-import json
 import os
 import pathlib
 import subprocess
@@ -25,29 +24,6 @@ def one_line_and_exit(main, argv, capsys, code=2):
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err, captured.err
     return captured.err.strip()
-
-
-def test_a_saved_model_loads_in_plain_keras_without_this_project(saved_model, sample, tmp_path):
-    model, path = saved_model
-    _, (x_test, _) = sample
-    digits = x_test[:20].astype("float32") / 255
-    np.save(tmp_path / "digits.npy", digits)
-    # A Python that never saw this project: another folder, and nothing of ours on its path.
-    code = f"""
-import importlib.util, json
-import keras, numpy as np
-assert importlib.util.find_spec("lesson") is None
-model = keras.models.load_model({str(path)!r})
-print(json.dumps({{"compiled": model.compiled, "loss": model.loss,
-                   "outputs": model.predict(np.load("digits.npy"), verbose=0)[:, 0].tolist()}}))
-"""
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    loaded = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environment, capture_output=True,
-                            text=True, check=False)
-    assert loaded.returncode == 0, loaded.stderr[-2000:]
-    answer = json.loads(loaded.stdout.splitlines()[-1])
-    assert answer["compiled"] and answer["loss"] == "mse"
-    np.testing.assert_allclose(answer["outputs"], model(digits).numpy()[:, 0], atol=1e-6)
 
 
 def test_save_model_replaces_a_model_it_saved_and_names_it_in_full(sigmoid, saved_model, small_npz, tmp_path,

@@ -19,6 +19,8 @@ from lesson import quiet, report
 
 import pytest
 
+import end_to_end_runs
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
 EPOCHS = 10  # The scripts' default, checked by test_help_shows_every_flag_with_its_default.
@@ -27,11 +29,12 @@ BASELINE = 0.9  # 900 of the sample's 1,000 held-out digits are not fives.
 
 @pytest.fixture(scope="module")
 def runs(background_runs):
-    seeds = background_runs["seeds"]
-    assert seeds["code"] == 0, seeds["err"]
-    # perceptron-sigmoid.py ran through its main() in the Python of the seeds, before them.
-    sigmoid = {**seeds, "out": (seeds["folder"] / "perceptron-sigmoid.out").read_text()}
-    return background_runs | {"perceptron-sigmoid": sigmoid}
+    """What each script printed and wrote, and the sigmoid's held-out accuracy at each seed."""
+    run = background_runs["scripts"]
+    assert run["code"] == 0, run["err"]
+    printed = {name: {"out": (run["folder"] / f"{name}.out").read_text(), "rows": end_to_end_runs.history(name),
+                      "err": run["err"], "folder": run["folder"]} for name in SCRIPTS}
+    return printed | {"seeds": {int(seed): value for seed, value in json.loads(run["out"]).items()}}
 
 
 def epoch_lines(run):
@@ -51,11 +54,9 @@ def printed_ranges(run):
 @pytest.mark.parametrize("name", SCRIPTS)
 def test_a_run_prints_only_its_own_lines_one_per_epoch(runs, name):
     run = runs[name]
-    assert run["code"] == 0, run.get("err")
-    if name == "perceptron-single":
-        # Run as a learner runs it: no TensorFlow start-up lines, no warnings, nothing at all on the error
-        # stream. So a bad flag's one line (test_flags.py) is all that a learner sees of it.
-        assert run["err"] == ""
+    # Run as a learner runs it: no TensorFlow start-up lines, no warnings, nothing at all on the error
+    # stream. So a bad flag's one line (test_flags.py) is all that a learner sees of it.
+    assert run["err"] == ""
     assert "\r" not in run["out"] and "\b" not in run["out"]
     lines = epoch_lines(run)
     assert [int(re.match(r"Epoch +(\d+)/10:", line).group(1)) for line in lines] == list(range(1, EPOCHS + 1))
@@ -109,11 +110,21 @@ def test_linear_unit_has_very_low_accuracy_and_large_outputs_of_both_signs(runs)
 
 def test_sigmoid_scores_at_least_95_5_percent_at_every_seed(runs):
     """The defaults make the lecture's "really improves" true on the sample whatever the seed, not only at 0."""
-    accuracy = {int(seed): value for seed, value in json.loads(runs["seeds"]["out"]).items()}
+    accuracy = runs["seeds"]
     assert list(accuracy) == list(range(5))
-    assert accuracy[0] == float(runs["perceptron-sigmoid"]["rows"][-1]["val_accuracy"])  # The script's own run.
+    assert accuracy[0] == pytest.approx(float(runs["perceptron-sigmoid"]["rows"][-1]["val_accuracy"]))  # The script's own run.
     assert accuracy[0] >= 0.96
     assert min(accuracy.values()) >= 0.955, accuracy
+
+
+def test_a_saved_model_loads_in_plain_keras_without_this_project(background_runs):
+    """The sigmoid run's --save-model file, loaded by keras.models.load_model with no custom objects and
+    compile left on, in a Python with nothing of this project on its path."""
+    run = background_runs.get("jax") or background_runs["plain"]
+    assert run["code"] == 0, run["err"]
+    plain = json.loads(run["out"])["plain"]
+    assert not plain["project"] and plain["compiled"] and plain["loss"] == "mse"
+    assert plain["difference"] < 1e-5  # The same outputs as the model had when it was saved.
 
 
 def readme_block(title):

@@ -53,12 +53,15 @@ def valid_arrays(draw, images, count):
 
 @st.composite
 def npz_files(draw):
+    """An .npz's bytes, and, when it is a valid MNIST file, the number of training and held-out digits in it."""
     contents = {}
-    spoiled = draw(st.sampled_from([None, *KEYS]))  # At most one key of an otherwise valid file...
+    spoiled = draw(st.sampled_from([None] * 4 + KEYS))  # At most one key of an otherwise valid file...
     wild = draw(st.integers(0, 3)) == 2  # ...or every key drawn at random.
     counts = {"train": draw(st.integers(1, 4)), "test": draw(st.integers(1, 4))}
+    missing = False
     for key in KEYS:
         if draw(st.integers(0, 19)) == 7:  # Now and then a key is missing.
+            missing = True
             continue
         if wild or key == spoiled:
             contents[key] = draw(arrays(images=key.startswith("x")))
@@ -75,7 +78,8 @@ def npz_files(draw):
     elif damage == "flip" and data:
         position = draw(st.integers(0, len(data) - 1))
         data = data[:position] + bytes([data[position] ^ 0xFF]) + data[position + 1:]
-    return data
+    valid = not (wild or spoiled or missing) and damage == "none"
+    return data, (counts["train"], counts["test"]) if valid else None
 
 
 def zip_with(member, payload):
@@ -88,8 +92,9 @@ def zip_with(member, payload):
 files = st.one_of(
     npz_files(),
     npz_files(),
-    st.binary(max_size=2000),
-    st.builds(zip_with, st.sampled_from(["x_train.npy", "y_test.npy", "notes.txt"]), st.binary(max_size=300)),
+    st.tuples(st.binary(max_size=2000), st.none()),
+    st.tuples(st.builds(zip_with, st.sampled_from(["x_train.npy", "y_test.npy", "notes.txt"]),
+                        st.binary(max_size=300)), st.none()),
 )
 
 FOLDER = pathlib.Path(tempfile.mkdtemp(prefix="loader-fuzz-"))
@@ -108,18 +113,22 @@ def damaged_header():
 # derandomize: the same 300 files on every run, so that CI never fails by luck.
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(files)
-@example(damaged_header())
-def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(contents):
+@example((damaged_header(), None))
+def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(file):
+    contents, valid = file
     path = FOLDER / "digits.npz"
     path.write_bytes(contents)
     try:
         digits = data.load_npz(path, "--data digits.npz")
     except command_line.InputError as error:
+        assert valid is None, f"a valid file was refused: {error}"
         message = str(error)
         assert message.startswith("--data digits.npz") and "\n" not in message
         event("refused: " + message.split(": ", 1)[-1].split(";")[0][:40])
         return
     event("accepted")
+    if valid:
+        assert (len(digits[0][0]), len(digits[1][0])) == valid
     for images, labels in digits:
         assert images.ndim == 3 and images.shape[1:] == (28, 28) and len(images) > 0
         assert np.all(np.isfinite(images)) and images.min() >= 0 and images.max() <= 255

@@ -224,7 +224,7 @@ DRAWINGS = {
 }
 
 
-def draw(page, strokes):
+def draw_with_the_mouse(page, strokes):
     page.click("#clear")
     page.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
     box = page.locator("#pad").bounding_box()
@@ -234,6 +234,30 @@ def draw(page, strokes):
         for x, y in stroke[1:]:
             page.mouse.move(box["x"] + x, box["y"] + y, steps=12)
         page.mouse.up()
+
+
+# The same pointer events as the mouse's, sent by the page itself: far quicker than a mouse moved by Playwright.
+POINTER = """strokes => {
+  const pad = document.getElementById("pad");
+  document.getElementById("clear").click();
+  const box = pad.getBoundingClientRect();
+  const at = (type, [x, y]) => pad.dispatchEvent(new PointerEvent(type, { pointerId: 1, bubbles: true,
+    clientX: box.left + x, clientY: box.top + y }));
+  for (const stroke of strokes) {
+    at("pointerdown", stroke[0]);
+    stroke.slice(1).forEach(([x, y], i) => {
+      const [fromX, fromY] = stroke[i];
+      for (let step = 1; step <= 12; step++) {
+        at("pointermove", [fromX + (x - fromX) * step / 12, fromY + (y - fromY) * step / 12]);
+      }
+    });
+    at("pointerup", stroke[stroke.length - 1]);
+  }
+}"""
+
+
+def draw(page, strokes):
+    page.evaluate(POINTER, strokes)
 
 
 def the_pad_as_png(page, path):
@@ -254,27 +278,37 @@ def trained_page(page, sigmoid, tmp_path_factory):
     return page, path
 
 
-def predict_py_says(model_path, paths, capsys):
+def predict_py_says(model_path, paths, capsys, *flags):
     capsys.readouterr()
-    assert scripts.load("predict.py").main([str(model_path), *map(str, paths)]) == 0
+    assert scripts.load("predict.py").main([str(model_path), *map(str, paths), *flags]) == 0
     said = dict(re.findall(r"^(.+): (.+)$", capsys.readouterr().out, re.MULTILINE))
     return [VERDICT.fullmatch(said[str(path)]).groups() for path in paths]
 
 
 @needs_chromium
+def test_a_five_drawn_with_the_mouse_gets_predict_pys_answer(trained_page, tmp_path, capsys):
+    page, model_path = trained_page
+    draw_with_the_mouse(page, FIVE)
+    verdict, output = VERDICT.fullmatch(page.text_content("#verdict")).groups()
+    [(said, said_output)] = predict_py_says(model_path, [the_pad_as_png(page, tmp_path / "pad.png")], capsys)
+    assert verdict == said == "five" and abs(float(output) - float(said_output)) <= 0.05
+
+
+@needs_chromium
 def test_drawings_get_predict_pys_answer_and_are_seen_as_predict_py_sees_them(trained_page, tmp_path, capsys):
     page, model_path = trained_page
-    predict = scripts.load("predict.py")
-    on_page, pads = [], []
-    for number, (name, strokes) in enumerate(DRAWINGS.items()):
+    on_page, pads, seen = [], [], []
+    for number, strokes in enumerate(DRAWINGS.values()):
         draw(page, strokes)
         on_page.append(VERDICT.fullmatch(page.text_content("#verdict")).groups())
         pads.append(the_pad_as_png(page, tmp_path / f"pad-{number}.png"))
-        seen, _ = predict.prepare_image(predict.read_image(pads[-1]))
-        np.testing.assert_allclose(page.evaluate("playground.seen()"), seen.ravel(), atol=1e-3, err_msg=name)
-    said = predict_py_says(model_path, pads, capsys)
-    for name, mine, theirs in zip(DRAWINGS, on_page, said):
+        seen.append(page.evaluate("playground.seen()"))
+    said = predict_py_says(model_path, pads, capsys, "--show-input", str(tmp_path / "seen"))
+    for name, mine, theirs, pixels, pad in zip(DRAWINGS, on_page, said, seen, pads):
         assert mine[0] == theirs[0] and abs(float(mine[1]) - float(theirs[1])) <= 0.05, (name, mine, theirs)
+        # What the page saw is what predict.py saw, to the grey level it saves.
+        saved_pixels = np.asarray(PIL.Image.open(tmp_path / "seen" / f"{pad.name}-28x28.png"), np.float32) / 255
+        np.testing.assert_allclose(pixels, saved_pixels.ravel(), atol=0.6 / 255, err_msg=name)
     assert {verdict for verdict, _ in on_page} == {"five", "not five"}  # Both answers come up.
 
 
@@ -295,7 +329,7 @@ PAINT = """async (url) => {
 def test_real_digits_painted_on_the_pad_get_predict_pys_answer(trained_page, sample, tmp_path, capsys):
     page, model_path = trained_page
     _, (x_test, digits_test) = sample
-    chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:10], np.flatnonzero(digits_test != 5)[:10]])
+    chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:6], np.flatnonzero(digits_test != 5)[:6]])
     on_page, pads = [], []
     for index in chosen:
         buffer = io.BytesIO()
@@ -306,12 +340,13 @@ def test_real_digits_painted_on_the_pad_get_predict_pys_answer(trained_page, sam
     said = predict_py_says(model_path, pads, capsys)
     assert all(mine[0] == theirs[0] for mine, theirs in zip(on_page, said)), list(zip(on_page, said))
     assert max(abs(float(mine[1]) - float(theirs[1])) for mine, theirs in zip(on_page, said)) <= 0.05
-    assert sum(verdict == "five" for verdict, _ in on_page) >= 5  # Fives are called fives, not only the rest.
+    assert sum(verdict == "five" for verdict, _ in on_page) >= 3  # Fives are called fives, not only the rest.
 
 
 @needs_chromium
 def test_the_settings_live_in_the_address(browser):
     page = open_page(browser, PAGE.as_uri() + "#activation=sigmoid&learningRate=0.02&batchSize=64&epochs=3&seed=7")
+    assert page.text_content("#answering").startswith("It is untrained")
     assert page.text_content("#rate-value") == "0.02"
     assert 'model.add(Dense(1, activation="sigmoid"))' in page.text_content("#code")
     page.click("#train")
@@ -340,9 +375,7 @@ def test_a_blown_up_perceptron_gives_no_answer(page):
 
 
 @needs_chromium
-def test_changed_settings_clear_the_last_run_and_the_pad_still_asks_the_trained_perceptron(browser):
-    page = open_page(browser, PAGE.as_uri())
-    assert page.text_content("#answering").startswith("It is untrained")
+def test_changed_settings_clear_the_last_run_and_the_pad_still_asks_the_trained_perceptron(page):
     train(page, "sigmoid", epochs=2)
     draw(page, FIVE)
     verdict = page.text_content("#verdict")
@@ -361,8 +394,6 @@ def test_changed_settings_clear_the_last_run_and_the_pad_still_asks_the_trained_
         page.dispatch_event(field, "change")
         assert (page.input_value(field), page.text_content("#notice")) == (value, notice)
     assert "epochs=100" in page.evaluate("location.hash") and "seed=7" in page.evaluate("location.hash")
-    assert page.errors == []
-    page.close()
 
 
 @needs_chromium

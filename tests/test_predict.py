@@ -27,7 +27,7 @@ def verdicts(printed):
 def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sample, tmp_path, capsys):
     model, model_path = saved_model
     _, (x_test, digits_test) = sample
-    chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:30], np.flatnonzero(digits_test != 5)[:30]])
+    chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:20], np.flatnonzero(digits_test != 5)[:20]])
     in_memory = report.outputs(model, x_test[chosen].astype("float32") / 255) > 0.5
     expected, paths = {}, []
     for style, suffix in [("white on black", "png"), ("dark on white", "png"), ("dark on white, colour JPEG", "jpg")]:
@@ -46,7 +46,7 @@ def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sam
     got = verdicts(printed)
     agree = np.mean([got[path][0] == expected[path] for path in paths])
     assert agree >= 0.95, f"only {agree:.1%} agree"
-    assert sum(verdict == "five" for verdict, _ in got.values()) > 80  # Fives are found, not just others.
+    assert sum(verdict == "five" for verdict, _ in got.values()) > 50  # Fives are found, not just others.
 
 
 def test_same_digit_in_either_style_gives_the_same_input(predict, sample, tmp_path):
@@ -134,16 +134,24 @@ def test_a_model_of_the_wrong_shape_is_refused(tmp_path):
             saved.load(str(path))
 
 
-def test_other_image_formats_pillow_reads_are_answered(predict, saved_model, sample, tmp_path, capsys):
-    _, model_path = saved_model
-    (x_train, _), _ = sample
-    paths = []
-    for suffix in ("gif", "bmp", "webp"):
-        path = tmp_path / f"digit.{suffix}"
-        PIL.Image.fromarray(255 - x_train[0]).resize((120, 120)).save(path)
-        paths.append(str(path))
+def test_other_image_formats_pillow_reads_get_the_pngs_answer(predict, saved_model, sample, tmp_path, capsys):
+    model, model_path = saved_model
+    _, (x_test, digits_test) = sample
+    # A five the model calls five, and another digit: each saved in formats beside PNG.
+    fives = np.flatnonzero(digits_test == 5)
+    five = fives[np.argmax(report.outputs(model, x_test[fives].astype("float32") / 255))]
+    paths = {}
+    for index in (five, np.flatnonzero(digits_test == 3)[0]):
+        for suffix in ("png", "gif", "bmp", "webp", "tiff"):
+            path = tmp_path / f"digit-{index}.{suffix}"
+            PIL.Image.fromarray(255 - x_test[index]).resize((120, 120)).save(path, lossless=True)
+            paths[str(path)] = index
     assert command_line.run(predict.main, [str(model_path), *paths]) == 0
-    assert sorted(verdicts(capsys.readouterr().out)) == sorted(paths)
+    said = verdicts(capsys.readouterr().out)
+    for path, index in paths.items():
+        png = said[str(tmp_path / f"digit-{index}.png")]
+        assert said[path][0] == png[0] == ("five" if index == five else "not five"), path
+        assert said[path][1] == pytest.approx(png[1], abs=0.02), path
 
 
 @pytest.mark.parametrize(
