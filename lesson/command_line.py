@@ -109,12 +109,11 @@ def parse_arguments(
         if problem:
             parser.error(f"argument {flag}: {problem}")
 
-    if getattr(args, "csv", None) is not None:
-        check("--csv", why_not_a_file_name(args.csv) or make_folder(os.path.dirname(args.csv) or ".")
-              or why_not_our_csv(args.csv))
-    if getattr(args, "save_model", None) is not None:
-        check("--save-model", why_not_a_file_name(args.save_model) or make_folder(os.path.dirname(args.save_model) or ".")
-              or why_not_our_model(args.save_model))
+    # The files a run writes: each a file, in a folder that is there, and only ever one a run wrote before.
+    for flag, path, why_not_ours in [("--csv", getattr(args, "csv", None), why_not_our_csv),
+                                     ("--save-model", getattr(args, "save_model", None), why_not_our_model)]:
+        if path is not None:
+            check(flag, why_not_a_file_name(path) or make_folder(os.path.dirname(path) or ".") or why_not_ours(path))
     if not getattr(args, "no_plots", False):
         check("--out", make_folder(args.out))
     return args

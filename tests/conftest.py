@@ -109,14 +109,14 @@ def pytest_collectstart(collector):
     """Start the background runs as collection starts, before any test imports Keras, if they are needed."""
     chosen = [pathlib.Path(arg.split("::")[0]).resolve() for arg in collector.config.args]
     readers = [pathlib.Path(__file__).with_name(name)
-               for name in ("test_end_to_end.py", "test_backends.py", "test_notebook.py")]
+               for name in ("test_end_to_end.py", "test_backends.py", "test_notebook.py", "test_experiments.py")]
     if any(path == reader or path in reader.parents for path in chosen for reader in readers):
         end_to_end_runs.start_runs()  # Once: it does nothing when they have started.
 
 
 def pytest_collection_modifyitems(items):
     """Run the tests that read the background runs last, so that those runs have time to finish."""
-    items.sort(key=lambda item: "background_runs" in item.fixturenames or "runs" in item.fixturenames)
+    items.sort(key=lambda item: bool({"background_runs", "runs", "ran"} & set(item.fixturenames)))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ the machine's cores and the tests the other.
 
 - "scripts": one Python on TensorFlow runs perceptron-single.py, then perceptron-sigmoid.py, each as
   `python SCRIPT` runs it, at their defaults on the sample, with --csv; the sigmoid also saves its model.
-  Then it trains the sigmoid perceptron at five seeds.
+  Then it trains the sigmoid perceptron at five seeds, and runs each experiment of experiments.py.
 - "jax": one Python on Keras' JAX backend first loads that model with plain keras.models.load_model,
   before anything of this project is on its path, as in a learner's own Python; then it runs both
   scripts through their main(). Without JAX, "plain" does the first part, on TensorFlow.
@@ -76,12 +76,27 @@ def history(name):
         return list(csv.DictReader(file))
 
 
+@contextlib.contextmanager
+def error_stream_to(path):
+    """What is written to the error stream, from Python or C++, goes to the file at path meanwhile."""
+    sys.stderr.flush()
+    error_stream = os.dup(2)
+    with open(path, "w") as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(error_stream, 2)
+            os.close(error_stream)
+
+
 def scripts():
     """Run both scripts as `python SCRIPT` runs them, writing what each printed to NAME.out; save 20 held-out
     digits and the sigmoid model's outputs for them; then print, as JSON, the sigmoid perceptron's held-out
     accuracy at seeds 0 to 4."""
     sys.path.insert(0, str(ROOT))
-    from lesson import data, report  # First, as in the scripts.
+    from lesson import data, report, scripts  # First, as in the scripts.
 
     import keras
     import numpy as np
@@ -110,6 +125,20 @@ def scripts():
         trained.set_weights(sigmoid["build_model"](sigmoid["LEARNING_RATE"]).get_weights())
         trained.fit(x_train, y_train, batch_size=sigmoid["BATCH_SIZE"], epochs=sigmoid["EPOCHS"], verbose=0)
         accuracy[seed] = report.count_fives(report.outputs(trained, x_test), y_test)["accuracy"]
+
+    # Each experiment through its main(), for one epoch and at fewer learning rates and sizes than its defaults.
+    # Trained one after another in one Python, these many models make TensorFlow warn that it traces its
+    # functions again and again, which it does not for one experiment: that goes to a file of its own.
+    experiments = scripts.load("experiments.py")
+    experiments.LEARNING_RATES = [0.001, 0.5]
+    experiments.TRAINING_PARTS = [16, 1]
+    ran = {}
+    for name in experiments.EXPERIMENTS:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), error_stream_to(f"{name}.err"):
+            results = experiments.main([name, "--data", "sample", "--epochs", "1", "--out", name])
+        ran[name] = {"results": results, "printed": printed.getvalue()}
+    pathlib.Path("experiments.json").write_text(json.dumps(ran))
     print(json.dumps(accuracy))
 
 
@@ -118,22 +147,15 @@ def jax():
     through their main(). Print, as JSON, what the load found and what each script printed."""
     # What Keras and its backend print as they start, with no lesson to keep them quiet, goes to a file of
     # its own: what the scripts print later is then checked on its own.
-    sys.stderr.flush()
-    error_stream = os.dup(2)
-    with open("plain-keras.err", "w") as caught:
-        os.dup2(caught.fileno(), 2)
-        try:
-            import keras
-            import numpy as np
+    with error_stream_to("plain-keras.err"):
+        import keras
+        import numpy as np
 
-            plain = {"project": importlib.util.find_spec("lesson") is not None}
-            model = keras.models.load_model("five.keras")  # No custom objects, and compiled.
-            outputs = model.predict(np.load("held-out.npy"), verbose=0)[:, 0]
-            plain.update(compiled=model.compiled, loss=model.loss, backend=keras.backend.backend(),
-                         difference=float(np.abs(outputs - np.load("held-out-outputs.npy")).max()))
-        finally:
-            sys.stderr.flush()
-            os.dup2(error_stream, 2)
+        plain = {"project": importlib.util.find_spec("lesson") is not None}
+        model = keras.models.load_model("five.keras")  # No custom objects, and compiled.
+        outputs = model.predict(np.load("held-out.npy"), verbose=0)[:, 0]
+        plain.update(compiled=model.compiled, loss=model.loss, backend=keras.backend.backend(),
+                     difference=float(np.abs(outputs - np.load("held-out-outputs.npy")).max()))
     if keras.backend.backend() != "jax":
         print(json.dumps({"plain": plain}))
         return

@@ -100,6 +100,18 @@ def test_output_range_passes_over_nan_and_inf_and_starts_afresh():
     assert bounds(output_range) == pytest.approx((-4e37, 4e37))
 
 
+def test_the_epoch_line_says_what_the_epoch_logged(capsys):
+    line = watch.EpochLine()
+    line.set_params({"epochs": 12})
+    line.on_epoch_end(2, {"accuracy": 0.9625, "loss": 0.0576, "lowest_output": 1.6e-4, "highest_output": 0.9597,
+                          "val_accuracy": 0.946, "val_loss": 0.0417})
+    line.on_epoch_end(11, {"accuracy": 0.9, "loss": float("nan"), "lowest_output": float("nan"),
+                           "highest_output": float("nan"), "val_accuracy": 0.9, "val_loss": float("nan")})
+    assert capsys.readouterr().out == (
+        "Epoch  3/12: accuracy 96.2%, loss 0.0576, outputs 1.6e-04 .. 0.9597  |  held-out accuracy 94.6%, loss 0.0417\n"
+        "Epoch 12/12: accuracy 90.0%, loss nan, outputs nan  |  held-out accuracy 90.0%, loss nan\n")
+
+
 class BatchOutputs(keras.callbacks.Callback):
     """Works out, in NumPy, the outputs of every training batch from the weights just before it."""
 

@@ -183,6 +183,48 @@ def test_count_fives_against_counts_by_hand():
     assert report.always_not_five(labels) == 4 / 9
 
 
+def test_the_training_range_passes_over_epochs_with_no_number():
+    history = {"lowest_output": [-3e37, np.nan, -2.0], "highest_output": [5.0, np.nan, 3e38]}
+    assert report.training_range(history) == (-3e37, 3e38)
+    assert all(np.isnan(report.training_range({"lowest_output": [np.nan], "highest_output": [np.nan]})))
+    assert [report.plural(count, "epoch") for count in (1, 2, 1000)] == ["1 epoch", "2 epochs", "1,000 epochs"]
+
+
+def test_the_report_says_why_in_the_lectures_words(trained):
+    """The sentences of the report that say why, for the linear unit that blew up, the sigmoid, and the
+    linear unit that learned with small steps."""
+    blown_up, learned, small_steps = (" ".join(run["printed"].split("Held-out check")[1].split()) for run in (
+        trained[RUNS[1]], trained[RUNS[0]], trained[RUNS[2]]))
+    # It calls every digit "not five", so its accuracy is exactly that of always answering so.
+    assert re.search(r'This is the lecture\'s "very low accuracy": ([\d.]+%) sounds high, but always answering '
+                     r'"not five" scores \1\.', blown_up)
+    assert 'Debugging: print the outputs. Label 1 means five; an output above 0.5 is called "five". digit label ' \
+           'output called' in blown_up
+    assert ('Then they overflowed: every output is now nan, and nan > 0.5 is false, so every digit is called '
+            '"not five". A sigmoid squashes every output into 0..1: see perceptron-sigmoid.py.') in blown_up
+    assert ("Why it never learns: with mean squared error, each SGD step is proportional to the error, the output "
+            "minus the label. A linear output has no limit, so at learning rate 0.5 one step can overshoot the good "
+            'weights (as the lecture puts it, "skip over the optimal weights"). The next error is then larger, and so '
+            "is the next step: the outputs swing from sign to sign and grow until they overflow. A sigmoid keeps "
+            "every output, and so every error, within 0..1, so every step stays bounded. A linear unit learns only "
+            "with much smaller steps, such as a learning rate of 0.01.") in blown_up
+    assert re.search(r"Every output on the held-out digits is between 0 and 1, from \S+ to \S+: the sigmoid "
+                     r"squashes each weighted sum into 0\.\.1\.", learned)
+    assert re.search(r"The outputs are not numbers between 0 and 1\. Over all the epochs of training they ranged "
+                     r"from -?[\d.]+ to [\d.]+\. On the held-out digits they run from -?[\d.]+ to [\d.]+\. A sigmoid "
+                     r"squashes every output into 0\.\.1: see perceptron-sigmoid\.py\.", small_steps)
+    assert "Why it never learns" not in small_steps and "Why it never learns" not in learned
+
+
+def test_a_sigmoid_that_hardly_learned_says_how_many_steps_at_what_rate(sigmoid, small_npz, capsys):
+    sigmoid.main(["--data", str(small_npz), "--epochs", "2", "--learning-rate", "0.001", "--no-plots"])
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("It has hardly learned, in 50 SGD steps at learning rate 0.001. Too few steps, or steps too small, take "
+            "too long; steps that are too large push the outputs to 0 or 1, where the sigmoid is flat and later steps "
+            "hardly move them. The scripts' settings, 10 epochs in batches of 32 at learning rate 0.5, suit it.") \
+        in printed
+
+
 def test_numbers_are_printed_so_that_tiny_and_huge_ones_are_not_lost():
     # Four decimals for everyday numbers; powers of ten from 10,000 up and below 0.001, so that
     # 0.000002 does not read as 0; exactly 0 as 0.

@@ -232,7 +232,7 @@ def draw_with_the_mouse(page, strokes):
         page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
         page.mouse.down()
         for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x, box["y"] + y, steps=12)
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=5)
         page.mouse.up()
 
 
