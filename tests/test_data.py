@@ -233,6 +233,40 @@ def test_cached_mnist_is_used_without_the_network(cache, monkeypatch, small_npz,
     assert str(cache) in capsys.readouterr().out
 
 
+def test_a_download_is_announced_and_read_from_the_cache_ever_after(cache, monkeypatch, capsys, small_npz):
+    """The download itself needs the network, so Keras' load_data is played here by one that returns MNIST's
+    layout at once; what the learner sees, and the network timeout put back, are load_mnist's own."""
+    with np.load(small_npz) as digits:
+        mnist = ((digits["x_train"], digits["y_train"]), (digits["x_test"], digits["y_test"]))
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: mnist)
+    socket.setdefaulttimeout(7.0)
+    try:
+        (x_train, _), (x_test, _) = data.load(None)
+        assert socket.getdefaulttimeout() == 7.0  # Put back as it was.
+    finally:
+        socket.setdefaulttimeout(None)
+    assert (len(x_train), len(x_test)) == (800, 200)
+    assert capsys.readouterr().out == (f"Downloaded MNIST into {cache}: later runs read it from there.\n"
+                                       f"Digits: 800 for training and 200 held out, from {cache}.\n")
+
+
+@pytest.mark.parametrize("failure, reason", [
+    (ValueError("Incomplete or corrupted file detected. The sha256 file hash does not match"),
+     "Incomplete or corrupted file detected. The sha256 file hash does not match"),
+    (Exception(), "Exception"),
+])
+def test_a_download_that_fails_for_another_reason_names_it(failure, reason, cache, monkeypatch, capsys):
+    """Not "no network": Keras got an answer, or failed in a way of its own. Keras' load_data raises here what
+    it raises then."""
+    def download():
+        raise failure
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", download)
+    (x_train, _), _ = data.load(None)
+    assert x_train.shape == (4000, 28, 28)
+    assert capsys.readouterr().out.startswith(f"MNIST could not be downloaded ({reason}), so the 5,000 real MNIST")
+
+
 def test_corrupt_cache_falls_back_and_is_kept(cache, monkeypatch, capsys):
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(b"PK\x03\x04 half a download")
