@@ -1,5 +1,6 @@
-"""What the lecture does not talk about, one module per concern, so that the
-two scripts stay short and differ only in their activation.
+"""What the lecture does not talk about, one module per concern.
+
+It keeps the two scripts short, so that they differ only in their activation.
 
 - quiet.py: imports Keras with TensorFlow's start-up lines kept off the screen.
 - command_line.py: the flags, the files a run writes, and one line for bad input.
@@ -9,6 +10,7 @@ two scripts stay short and differ only in their activation.
 - pictures.py: the weights, the learning curves, the mistakes, and weights.gif.
 - saved.py: a trained model saved as a plain Keras file, and loaded for predict.py and draw.py.
 - scripts.py: the two scripts as modules, for compare.py, experiments.py and the notebook.
+- playground.py: writes playground.html, the lecture in a browser (python -m lesson.playground).
 """
 
 from lesson import quiet  # noqa: F401  First of all: it imports Keras quietly.
