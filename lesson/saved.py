@@ -6,6 +6,7 @@ reads it in any Python, without this project.
 """
 
 import os
+import zipfile
 
 from lesson import command_line
 from lesson.command_line import InputError
@@ -47,7 +48,8 @@ def load(path):
     except PermissionError:
         raise InputError(f"{path} cannot be read (permission denied)") from None
     except Exception as error:  # noqa: BLE001  Any other failure means the same to the learner.
-        reason = " ".join(str(error).split())[:200]
+        # Keras says "File not found" of a file that is there but is not a .keras archive.
+        reason = "it is not a .keras archive" if not zipfile.is_zipfile(path) else " ".join(str(error).split())[:200]
         raise InputError(f"{path} cannot be loaded as a Keras model ({reason})") from None
     if model.input_shape != (None, 28, 28) or model.output_shape != (None, 1):
         raise InputError(

@@ -4,6 +4,7 @@ guards that keep every test offline and away from the developer's own files."""
 import os
 import pathlib
 import socket
+import sys
 import tempfile
 
 import numpy as np
@@ -17,6 +18,7 @@ SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
 # test imports it: no test, and no run they start, may find, download into or
 # change a real ~/.keras.
 os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="keras-home-")
+assert "keras" not in sys.modules, "Keras was imported before the tests could give it a home of their own"
 # The end-to-end runs go on in other processes while these tests run. One
 # thread each keeps them from crowding each other off the machine's cores;
 # these models are far too small to gain from more.

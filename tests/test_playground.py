@@ -347,6 +347,8 @@ def test_real_digits_painted_on_the_pad_get_predict_pys_answer(trained_page, sam
 def test_the_settings_live_in_the_address(browser):
     page = open_page(browser, PAGE.as_uri() + "#activation=sigmoid&learningRate=0.02&batchSize=64&epochs=3&seed=7")
     assert page.text_content("#answering").startswith("It is untrained")
+    draw(page, FIVE)  # Random weights give no answer worth having.
+    assert page.text_content("#verdict") == "no answer yet: press Train first"
     assert page.text_content("#rate-value") == "0.02"
     assert 'model.add(Dense(1, activation="sigmoid"))' in page.text_content("#code")
     page.click("#train")

@@ -158,7 +158,7 @@ def test_other_image_formats_pillow_reads_get_the_pngs_answer(predict, saved_mod
     "make, message",
     [
         (lambda path: None, "no model at "),
-        (lambda path: path.write_text("not a zip"), "cannot be loaded as a Keras model"),
+        (lambda path: path.write_text("not a zip"), "cannot be loaded as a Keras model (it is not a .keras archive)"),
     ],
 )
 def test_bad_model_file_exits_2(predict, tmp_path, capsys, make, message):
