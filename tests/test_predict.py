@@ -207,3 +207,16 @@ def test_save_model_path_is_checked_before_training(sigmoid, tmp_path, capsys, m
         assert "Digits:" not in captured.out
     assert pathlib.Path("notes.txt").read_text() == "keep me"
     assert pathlib.Path("essay.keras").read_text() == "my essay, not a model"
+
+
+def test_help_shows_the_docstring_as_written_and_what_each_argument_is(predict, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # Wide enough that no argument's help is wrapped.
+    with pytest.raises(SystemExit) as leaving:
+        predict.main(["--help"])
+    assert leaving.value.code == 0
+    shown = capsys.readouterr().out
+    assert predict.__doc__.strip() in shown  # Line by line, with its example commands indented.
+    assert "model             a .keras file saved with --save-model\n" in shown
+    assert "IMAGE             pictures of one digit each: PNG, JPEG, or any other format Pillow reads\n" in shown
+    assert ("--show-input DIR  save the 28x28 picture the model saw for each image here, as NAME-28x28.png, "
+            "where NAME is the image's file name (my-five.png-28x28.png)\n") in shown
