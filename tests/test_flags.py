@@ -144,10 +144,17 @@ def test_a_real_ctrl_c_stops_training_with_130_and_keeps_the_csv(single, small_n
             time.sleep(0.01)
         os.kill(os.getpid(), signal.SIGINT)
 
+    # Python's own handler, which turns SIGINT into KeyboardInterrupt, as in a learner's terminal. A program
+    # started in the background, or a mutation run's worker, starts with SIGINT ignored instead.
+    ignoring_or_not = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=press_ctrl_c_after_two_epochs, daemon=True).start()
     # Far more epochs than the key press lets it train; should the CSV never come, the run ends of itself.
-    with pytest.raises(SystemExit) as exit:
-        command_line.run(single.main, ["--data", str(small_npz), "--epochs", "200", "--csv", str(history), "--no-plots"])
+    try:
+        with pytest.raises(SystemExit) as exit:
+            command_line.run(single.main, ["--data", str(small_npz), "--epochs", "200", "--csv", str(history),
+                                           "--no-plots"])
+    finally:
+        signal.signal(signal.SIGINT, ignoring_or_not)
     assert exit.value.code == 130
     captured = capsys.readouterr()
     assert captured.err.strip() == "Stopped by Ctrl-C."
