@@ -261,13 +261,13 @@ def main(argv=None):
             parser.error(f"argument --show-input: {problem}")
     model = saved.load(args.model)
 
-    paths, inputs, notes, written, shown, failed = [], [], [], [], collections.Counter(), 0
+    paths, inputs, notes, written, shown, failed = [], [], [], [], collections.Counter(), False
     for path in args.images:
         try:
             pixels, others = prepare_image(read_image(path))
         except InputError as error:
             print(f"{path}: error: {error}", file=sys.stderr)
-            failed += 1
+            failed = True
             continue
         paths.append(path)
         inputs.append(pixels)
@@ -284,7 +284,7 @@ def main(argv=None):
                 written.append(seen)
             except InputError as error:
                 print(f"{path}: error: {error}", file=sys.stderr)  # It is still answered, below.
-                failed += 1
+                failed = True
 
     if inputs:
         # One call for all the images: the same outputs as one call each, but faster.

@@ -157,10 +157,16 @@ def test_of_several_marks_the_largest_is_answered_and_the_line_says_so(predict, 
         x_test[other], rng, size=200, place=(500, 350))
     path = tmp_path / "two-digits.jpg"
     path.write_bytes(photo(np.clip(ink, 0, 1), rng))
-    found, _, code = answers(predict, model_path, [path], capsys)
+    # And a third digit, smaller still, below the five.
+    ink += ink_on_canvas(x_test[np.flatnonzero(digits_test == 7)[0]], rng, size=180, place=(500, 40))
+    three_path = tmp_path / "three-digits.jpg"
+    three_path.write_bytes(photo(np.clip(ink, 0, 1), rng))
+    found, _, code = answers(predict, model_path, [path, three_path], capsys)
     says_five = report.outputs(model, x_test[[five]].astype("float32") / 255)[0] > 0.5
     assert code == 0
-    assert found[str(path)] == ("five" if says_five else "not five", ", the largest mark; 1 other ignored")
+    verdict = "five" if says_five else "not five"
+    assert found[str(path)] == (verdict, ", the largest mark; 1 other ignored")
+    assert found[str(three_path)] == (verdict, ", the largest mark; 2 others ignored")
 
 
 def test_a_phone_sized_photo_is_shrunk_as_it_is_read(predict, sample, tmp_path):

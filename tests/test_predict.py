@@ -220,3 +220,18 @@ def test_help_shows_the_docstring_as_written_and_what_each_argument_is(predict, 
     assert "IMAGE             pictures of one digit each: PNG, JPEG, or any other format Pillow reads\n" in shown
     assert ("--show-input DIR  save the 28x28 picture the model saw for each image here, as NAME-28x28.png, "
             "where NAME is the image's file name (my-five.png-28x28.png)\n") in shown
+
+
+def test_an_output_of_exactly_one_half_is_not_five_as_in_kerass_accuracy(predict, sample, tmp_path, capsys):
+    """A sigmoid perceptron whose weights and bias are all zero answers sigmoid(0) = 0.5 for any digit,
+    which Keras' accuracy counts as "not five": only an output above 0.5 is "five"."""
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(1, activation="sigmoid",
+                                                                                                kernel_initializer="zeros")])
+    model_path = tmp_path / "undecided.keras"
+    model.save(model_path)
+    _, (x_test, digits_test) = sample
+    image = tmp_path / "five.png"
+    PIL.Image.fromarray(x_test[np.flatnonzero(digits_test == 5)[0]]).save(image)
+    assert command_line.run(predict.main, [str(model_path), str(image)]) == 0
+    assert capsys.readouterr().out == f"{image}: not five (0.50)\n"
+    assert keras.metrics.BinaryAccuracy()([[1.0]], [[0.5]]) == 0  # Keras' own rule, for the same output.
