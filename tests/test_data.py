@@ -120,10 +120,11 @@ BAD_FILES = [
     (make_empty, "is not an .npz file"),
     (make_text, "is not an .npz file"),
     (make_pickle, "is not an .npz file"),
-    (make_npy, "holds a single array (.npy)"),
+    (make_npy, "holds a single array (.npy), not an .npz with x_train, y_train, x_test and y_test"),
     (make_truncated, "is not an .npz file"),
     (make_object_array, "y_test holds Python objects"),
-    (lambda path: write_npz(path, y_test=None), "has no y_test"),
+    (lambda path: write_npz(path, x_test=None, y_test=None),
+     "has no x_test, y_test. An MNIST .npz holds x_train, y_train, x_test and y_test"),
     (lambda path: write_npz(path, x_train=np.zeros((6, 784))),
      "x_train has shape (6, 784); MNIST images are 28x28, so it should be (number of images, 28, 28)"),
     (lambda path: write_npz(path, x_test=np.zeros((3, 28, 27))), "x_test has shape (3, 28, 27)"),
@@ -181,7 +182,7 @@ def test_bad_data_flag_exits_2_with_one_line(program, words, tmp_path, capsys):
         command_line.run(scripts.load(f"{program}.py").main, [*words, "--data", str(path), "--epochs", "1"])
     assert exit.value.code == 2
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "labels outside 0..9" in error and "Traceback" not in error
+    assert error.count("\n") == 1 and f"--data {path}: y_train has labels outside 0..9" in error
     assert path.read_bytes() == before  # The learner's file is left alone.
 
 

@@ -235,3 +235,44 @@ def test_an_output_of_exactly_one_half_is_not_five_as_in_kerass_accuracy(predict
     assert command_line.run(predict.main, [str(model_path), str(image)]) == 0
     assert capsys.readouterr().out == f"{image}: not five (0.50)\n"
     assert keras.metrics.BinaryAccuracy()([[1.0]], [[0.5]]) == 0  # Keras' own rule, for the same output.
+
+
+def test_every_kind_of_image_is_read_as_grey_values_0_to_255(predict, tmp_path):
+    """Black, a quarter, half and full white, stored each way an image can hold them."""
+    shades = np.array([[0.0, 0.25, 0.5, 1.0]])
+    expected = shades * 255
+    for name, image in [
+        ("grey.png", PIL.Image.fromarray(np.uint8(expected))),
+        ("16-bit.png", PIL.Image.fromarray(np.uint16(shades * 65535))),  # Read as "I;16".
+        ("32-bit.tiff", PIL.Image.fromarray(np.int32(expected))),  # "I", holding 0..255.
+        ("float.tiff", PIL.Image.fromarray(np.float32(expected))),  # "F".
+    ]:
+        image.save(tmp_path / name)
+        np.testing.assert_allclose(predict.read_image(tmp_path / name), expected, atol=0.8, err_msg=name)
+
+    # Strokes on a see-through layer, as drawing apps save them: what is opaque is the stroke, whatever its colour.
+    opacity = np.uint8([[0, 0, 0, 200]])
+    for mode in ("LA", "PA"):
+        layer = PIL.Image.merge(mode, [PIL.Image.new("L" if mode == "LA" else "P", (4, 1), 0),
+                                       PIL.Image.fromarray(opacity)])
+        np.testing.assert_array_equal(predict.grey_values(layer), opacity, err_msg=mode)
+    # A grey image whose first shade is marked see-through, and mostly see-through: the same.
+    PIL.Image.fromarray(np.uint8([[0, 0, 0, 200]])).save(tmp_path / "marked.png", transparency=0)
+    np.testing.assert_array_equal(predict.read_image(tmp_path / "marked.png"), [[0, 0, 0, 255]])
+    # Mostly opaque, with half its pixels see-through (one of them at exactly half opacity): a picture whose
+    # see-through part shows white paper.
+    picture = np.zeros((1, 4, 4), np.uint8)
+    picture[..., 3] = [0, 0, 128, 255]
+    np.testing.assert_allclose(predict.grey_values(PIL.Image.fromarray(picture)), [[255, 255, 127, 0]], atol=1)
+
+
+def test_an_image_that_cannot_be_read_says_why(predict, tmp_path, monkeypatch):
+    huge = tmp_path / "huge.png"
+    PIL.Image.new("L", (100, 100)).save(huge)
+    monkeypatch.setattr(PIL.Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow refuses images of over twice this.
+    with pytest.raises(command_line.InputError, match="^is too large an image; shrink it to a few hundred pixels$"):
+        predict.read_image(huge)
+    write_only = pathlib.Path("/proc/sys/vm/compact_memory")  # Not even root may read it.
+    if write_only.exists():
+        with pytest.raises(command_line.InputError, match=r"^cannot be read \(permission denied\)$"):
+            predict.read_image(write_only)
