@@ -276,3 +276,22 @@ def test_an_image_that_cannot_be_read_says_why(predict, tmp_path, monkeypatch):
     if write_only.exists():
         with pytest.raises(command_line.InputError, match=r"^cannot be read \(permission denied\)$"):
             predict.read_image(write_only)
+
+
+def test_ink_is_measured_from_the_paper_as_a_share_of_how_far_it_could_go(predict):
+    """On even paper, a block of ink's strength is exact; the grain's spread is the noise's, on the same scale."""
+    dark_on_light = np.full((100, 100), 200.0, np.float32)
+    dark_on_light[40:50, 40:50] = 50
+    ink, grain = predict.find_ink(dark_on_light)
+    np.testing.assert_allclose(ink[40:50, 40:50], (200 - 50) / 200, atol=1e-4)
+    np.testing.assert_allclose(ink[:30], 0, atol=1e-4)
+    assert grain == 0
+    light_on_dark = np.full((100, 100), 40.0, np.float32)
+    light_on_dark[40:50, 40:50] = 240
+    ink, _ = predict.find_ink(light_on_dark)
+    np.testing.assert_allclose(ink[40:50, 40:50], (240 - 40) / (255 - 40), atol=1e-4)
+    # Paper with a camera's grain of spread 5, on paper of about 200 (a little above, where the paper is
+    # taken to be): a grain of about 5 / 200.
+    grainy = dark_on_light + np.random.default_rng(0).normal(0, 5, dark_on_light.shape).astype(np.float32)
+    _, grain = predict.find_ink(grainy)
+    assert grain == pytest.approx(5 / 200, rel=0.1)
