@@ -2,6 +2,7 @@
 
 import pathlib
 import re
+import warnings
 
 from lesson import command_line, report, saved
 
@@ -295,3 +296,14 @@ def test_ink_is_measured_from_the_paper_as_a_share_of_how_far_it_could_go(predic
     grainy = dark_on_light + np.random.default_rng(0).normal(0, 5, dark_on_light.shape).astype(np.float32)
     _, grain = predict.find_ink(grainy)
     assert grain == pytest.approx(5 / 200, rel=0.1)
+
+
+def test_otsu_threshold_splits_the_paper_from_all_the_ink_silently(predict):
+    """Grain at 0.1, a faint stroke at 0.6 and strong strokes at 1: the split keeps the faint stroke with the ink.
+    Every level from 0.1 up to 0.6 splits them equally well, and the first is chosen: the middle of the
+    histogram's bin (one of 256 over 0..1) that holds 0.1."""
+    values = np.concatenate([np.full(1000, 0.1), np.full(200, 0.6), np.full(300, 1.0)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Empty classes at either end are no cause for a warning.
+        threshold = predict.otsu_threshold(values)
+    assert threshold == pytest.approx((25 + 0.5) / 256, abs=1e-12)
