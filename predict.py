@@ -217,9 +217,9 @@ def stroke_width(strokes):
 def prepare_image(grey):
     """Turn a picture of one digit into 28x28 pixels the way MNIST's were made.
 
-    lesson/playground.html repeats these steps in JavaScript, for a drawing on
-    its pad: a change here needs the same change there (tests/test_draw.py
-    checks that the two agree).
+    lesson/playground-template.html repeats these steps in JavaScript, for a
+    drawing on its pad: a change here needs the same change there
+    (tests/test_playground.py checks that the two agree).
 
     Returns the pixels and how many other marks of similar size were left out.
     """

@@ -307,3 +307,23 @@ def test_otsu_threshold_splits_the_paper_from_all_the_ink_silently(predict):
         warnings.simplefilter("error")  # Empty classes at either end are no cause for a warning.
         threshold = predict.otsu_threshold(values)
     assert threshold == pytest.approx((25 + 0.5) / 256, abs=1e-12)
+
+
+def test_a_digit_whose_ink_is_all_at_one_end_stays_whole_inside_the_frame(predict):
+    """Centred by its centre of mass, a "T" with a heavy bar would hang out of the 28x28 frame: it is moved in
+    just far enough to fit, touching the frame's edge, all 20 pixels of its length inside."""
+    def letter(heavy_at_top):
+        page = np.full((200, 200), 230.0, np.float32)
+        page[40:160, 99:101] = 20  # A thin stem, 120 pixels long.
+        if heavy_at_top:
+            page[40:80, 55:145] = 20  # And a heavy bar, 40 deep and 90 wide, at one end.
+        else:
+            page[120:160, 55:145] = 20
+        return page
+
+    for heavy_at_top, rows_inked in [(True, (8, 27)), (False, (0, 19))]:
+        for turned in (False, True):
+            pixels, _ = predict.prepare_image(letter(heavy_at_top).T if turned else letter(heavy_at_top))
+            along = pixels.max(axis=0 if turned else 1)  # Along the stem.
+            inked = np.flatnonzero(along > 0)
+            assert (inked.min(), inked.max()) == rows_inked, (heavy_at_top, turned)
