@@ -327,3 +327,19 @@ def test_a_digit_whose_ink_is_all_at_one_end_stays_whole_inside_the_frame(predic
             along = pixels.max(axis=0 if turned else 1)  # Along the stem.
             inked = np.flatnonzero(along > 0)
             assert (inked.min(), inked.max()) == rows_inked, (heavy_at_top, turned)
+
+
+def test_a_heavy_shadow_along_any_edge_is_left_out_and_the_digit_kept_whole(predict):
+    """A dark band along the picture's edge holds twenty times the digit's ink. Taken for a mark, it would make
+    the digit look like dust beside it; it is the page's edge or a shadow, and left out."""
+    ring = np.zeros((200, 200), np.float32)  # A thin zero, 40 by 30, in the middle.
+    ring[60:100, 85:115] = 1
+    ring[62:98, 87:113] = 0
+    alone, others = predict.largest_mark(ring, 0.0)
+    assert alone.shape == (40, 30) and others == 0
+    shadowed = ring.copy()
+    shadowed[170:, :] = 1  # Along the bottom edge.
+    for turns in range(4):  # Then along the right, the top and the left.
+        digit, others = predict.largest_mark(np.rot90(shadowed, turns).copy(), 0.0)
+        np.testing.assert_array_equal(digit, np.rot90(alone, turns), err_msg=f"{turns} quarter turns")
+        assert others == 0
