@@ -14,6 +14,10 @@ import end_to_end_runs
 
 SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
 
+# A file that no one may read, not even root: Linux's write-only switch to compact memory.
+WRITE_ONLY = pathlib.Path("/proc/sys/vm/compact_memory")
+needs_write_only = pytest.mark.skipif(not WRITE_ONLY.exists(), reason="needs Linux's /proc/sys/vm/compact_memory")
+
 # Keras reads KERAS_HOME once, when it is first imported, so set it before any
 # test imports it: no test, and no run they start, may find, download into or
 # change a real ~/.keras.

@@ -15,6 +15,8 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import WRITE_ONLY, needs_write_only
+
 
 def test_prepare_labels_exactly_the_fives_and_scales_pixels(script, sample):
     (images, digits), _ = sample
@@ -159,11 +161,7 @@ def test_bad_data_file_gets_its_own_message(tmp_path, make, message):
     assert "\n" not in str(error.value)
 
 
-# A file that no one may read, not even root: Linux's write-only switch to compact memory.
-WRITE_ONLY = pathlib.Path("/proc/sys/vm/compact_memory")
-
-
-@pytest.mark.skipif(not WRITE_ONLY.exists(), reason="needs Linux's /proc/sys/vm/compact_memory")
+@needs_write_only
 def test_unreadable_file_says_permission_denied():
     with pytest.raises(command_line.InputError) as error:
         data.load_npz(WRITE_ONLY, f"--data {WRITE_ONLY}")

@@ -11,6 +11,8 @@ import numpy as np
 import PIL.Image
 import pytest
 
+from conftest import WRITE_ONLY, needs_write_only
+
 
 def write_digit(pixels, path, style, size):
     """Save a 28x28 MNIST digit as a person might: any size, white on black or dark on white."""
@@ -267,16 +269,18 @@ def test_every_kind_of_image_is_read_as_grey_values_0_to_255(predict, tmp_path):
     np.testing.assert_allclose(predict.grey_values(PIL.Image.fromarray(picture)), [[255, 255, 127, 0]], atol=1)
 
 
-def test_an_image_that_cannot_be_read_says_why(predict, tmp_path, monkeypatch):
+def test_an_image_too_large_says_so(predict, tmp_path, monkeypatch):
     huge = tmp_path / "huge.png"
     PIL.Image.new("L", (100, 100)).save(huge)
     monkeypatch.setattr(PIL.Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow refuses images of over twice this.
     with pytest.raises(command_line.InputError, match="^is too large an image; shrink it to a few hundred pixels$"):
         predict.read_image(huge)
-    write_only = pathlib.Path("/proc/sys/vm/compact_memory")  # Not even root may read it.
-    if write_only.exists():
-        with pytest.raises(command_line.InputError, match=r"^cannot be read \(permission denied\)$"):
-            predict.read_image(write_only)
+
+
+@needs_write_only
+def test_an_image_that_cannot_be_read_says_permission_denied(predict):
+    with pytest.raises(command_line.InputError, match=r"^cannot be read \(permission denied\)$"):
+        predict.read_image(WRITE_ONLY)
 
 
 def test_ink_is_measured_from_the_paper_as_a_share_of_how_far_it_could_go(predict):
