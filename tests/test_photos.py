@@ -7,7 +7,7 @@ the original 28x28 digit says what predict.py should answer for its photo.
 import io
 import re
 
-from lesson import command_line, report
+from lesson import command_line, prepare, report
 
 import numpy as np
 import PIL.Image
@@ -104,7 +104,7 @@ def test_mnist_digits_saved_as_png_get_exactly_the_models_verdict(predict, saved
     prepared = []
     for pixels in x_test:
         PIL.Image.fromarray(pixels).save(path)
-        prepared.append(predict.prepare_image(predict.read_image(path))[0])
+        prepared.append(prepare.prepare_image(prepare.read_image(path))[0])
     # MNIST's digits are already prepared as predict.py prepares an image, so most come out as they
     # went in. Some move by a pixel, or grow where a speck beside them is left out; the verdict never changes.
     prepared = np.stack(prepared)
@@ -128,19 +128,19 @@ def test_blank_paper_and_pure_noise_are_refused(predict, saved_model, tmp_path, 
     PIL.Image.fromarray(rng.integers(0, 256, (HEIGHT, WIDTH, 3), dtype=np.uint8)).save(noise)
     found, errors, code = answers(predict, model_path, [blank, glare, noise], capsys)
     assert code == 2 and found == {}
-    assert errors.splitlines() == [f"{path}: error: {predict.BLANK}" for path in (blank, glare, noise)]
+    assert errors.splitlines() == [f"{path}: error: {prepare.BLANK}" for path in (blank, glare, noise)]
 
 
-def test_glare_and_the_page_edge_are_not_taken_for_ink(predict, sample):
+def test_glare_and_the_page_edge_are_not_taken_for_ink(sample):
     (x_train, _), _ = sample
     rng = np.random.default_rng(2)
     ink = ink_on_canvas(x_train[0], rng, size=250, place=(300, 200))
-    clean, _ = predict.prepare_image(predict.read_image(io.BytesIO(photo(ink, np.random.default_rng(3)))))
-    grey = predict.read_image(io.BytesIO(photo(ink, np.random.default_rng(3)))).copy()
+    clean, _ = prepare.prepare_image(prepare.read_image(io.BytesIO(photo(ink, np.random.default_rng(3)))))
+    grey = prepare.read_image(io.BytesIO(photo(ink, np.random.default_rng(3)))).copy()
     grey[100:104, 400:404] = 255  # A glint on the paper.
     grey[:, :25] = 20  # The dark table beyond the page's left edge.
     grey[-30:, :] = 40  # A shadow across the bottom.
-    spoiled, others = predict.prepare_image(grey)
+    spoiled, others = prepare.prepare_image(grey)
     assert others == 0
     assert np.corrcoef(clean.ravel(), spoiled.ravel())[0, 1] > 0.95
     assert np.corrcoef(clean.ravel(), x_train[0].ravel())[0, 1] > 0.8
@@ -169,7 +169,7 @@ def test_of_several_marks_the_largest_is_answered_and_the_line_says_so(predict, 
     assert found[str(three_path)] == (verdict, ", the largest mark; 2 others ignored")
 
 
-def test_a_phone_sized_photo_is_shrunk_as_it_is_read(predict, sample, tmp_path):
+def test_a_phone_sized_photo_is_shrunk_as_it_is_read(sample, tmp_path):
     (x_train, _), _ = sample
     big = tmp_path / "phone.jpg"
     small = tmp_path / "small.jpg"
@@ -177,9 +177,9 @@ def test_a_phone_sized_photo_is_shrunk_as_it_is_read(predict, sample, tmp_path):
     ink = ink_on_canvas(x_train[1], rng, size=400, place=(200, 100))
     PIL.Image.open(io.BytesIO(photo(ink, rng))).resize((3000, 4000)).save(big, quality=85)
     PIL.Image.open(big).resize((600, 800)).save(small, quality=95)
-    grey = predict.read_image(big)
-    assert max(grey.shape) == predict.WORKING_SIDE
-    np.testing.assert_allclose(predict.prepare_image(grey)[0], predict.prepare_image(predict.read_image(small))[0],
+    grey = prepare.read_image(big)
+    assert max(grey.shape) == prepare.WORKING_SIDE
+    np.testing.assert_allclose(prepare.prepare_image(grey)[0], prepare.prepare_image(prepare.read_image(small))[0],
                                atol=0.15)
 
 
@@ -195,11 +195,11 @@ def five_drawn(width):
     return np.asarray(image, dtype=np.float32)
 
 
-def test_thin_pen_strokes_are_thickened_to_mnists_weight(predict, saved_model):
+def test_thin_pen_strokes_are_thickened_to_mnists_weight(saved_model):
     model, _ = saved_model
     # The same five with a pen, and with a marker as thick as MNIST's strokes.
-    thin, _ = predict.prepare_image(five_drawn(4))
-    thick, _ = predict.prepare_image(five_drawn(56))
+    thin, _ = prepare.prepare_image(five_drawn(4))
+    thick, _ = prepare.prepare_image(five_drawn(56))
     # Thickened, the pen's five carries about as much ink as the marker's, and the model sees nearly the same digit.
     assert 0.75 < thin.sum() / thick.sum() < 1.33
     assert np.corrcoef(thin.ravel(), thick.ravel())[0, 1] > 0.75

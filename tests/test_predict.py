@@ -4,7 +4,7 @@ import pathlib
 import re
 import warnings
 
-from lesson import command_line, report, saved
+from lesson import command_line, prepare, report, saved
 
 import keras
 import numpy as np
@@ -52,14 +52,14 @@ def test_verdicts_on_digit_images_agree_with_the_model(predict, saved_model, sam
     assert sum(verdict == "five" for verdict, _ in got.values()) > 50  # Fives are found, not just others.
 
 
-def test_same_digit_in_either_style_gives_the_same_input(predict, sample, tmp_path):
+def test_same_digit_in_either_style_gives_the_same_input(sample, tmp_path):
     (x_train, _), _ = sample
     for index in range(5):
         white, dark = tmp_path / "white.png", tmp_path / "dark.png"
         write_digit(x_train[index], white, "white on black", 120)
         write_digit(x_train[index], dark, "dark on white", 120)
-        first, _ = predict.prepare_image(predict.read_image(white))
-        second, _ = predict.prepare_image(predict.read_image(dark))
+        first, _ = prepare.prepare_image(prepare.read_image(white))
+        second, _ = prepare.prepare_image(prepare.read_image(dark))
         # Equal but for the rounding of the resized pixels, one grey level at most.
         np.testing.assert_allclose(first, second, atol=1 / 255)
         assert first.shape == (28, 28) and first.min() == 0 and first.max() == 1
@@ -89,8 +89,8 @@ def test_bad_images_get_a_line_each_and_the_rest_still_run(predict, saved_model,
     bad = [
         (text, "is not an image that can be read; save it as PNG or JPEG"),
         (truncated, "is not an image that can be read; save it as PNG or JPEG"),
-        (white, predict.BLANK),
-        (black, predict.BLANK),
+        (white, prepare.BLANK),
+        (black, prepare.BLANK),
         (tmp_path / "missing.png", "no such file"),
         (folder, "is a folder, not an image"),
     ]
@@ -240,7 +240,7 @@ def test_an_output_of_exactly_one_half_is_not_five_as_in_kerass_accuracy(predict
     assert keras.metrics.BinaryAccuracy()([[1.0]], [[0.5]]) == 0  # Keras' own rule, for the same output.
 
 
-def test_every_kind_of_image_is_read_as_grey_values_0_to_255(predict, tmp_path):
+def test_every_kind_of_image_is_read_as_grey_values_0_to_255(tmp_path):
     """Black, a quarter, half and full white, stored each way an image can hold them."""
     shades = np.array([[0.0, 0.25, 0.5, 1.0]])
     expected = shades * 255
@@ -251,69 +251,69 @@ def test_every_kind_of_image_is_read_as_grey_values_0_to_255(predict, tmp_path):
         ("float.tiff", PIL.Image.fromarray(np.float32(expected))),  # "F".
     ]:
         image.save(tmp_path / name)
-        np.testing.assert_allclose(predict.read_image(tmp_path / name), expected, atol=0.8, err_msg=name)
+        np.testing.assert_allclose(prepare.read_image(tmp_path / name), expected, atol=0.8, err_msg=name)
 
     # Strokes on a see-through layer, as drawing apps save them: what is opaque is the stroke, whatever its colour.
     opacity = np.uint8([[0, 0, 0, 200]])
     for mode in ("LA", "PA"):
         layer = PIL.Image.merge(mode, [PIL.Image.new("L" if mode == "LA" else "P", (4, 1), 0),
                                        PIL.Image.fromarray(opacity)])
-        np.testing.assert_array_equal(predict.grey_values(layer), opacity, err_msg=mode)
+        np.testing.assert_array_equal(prepare.grey_values(layer), opacity, err_msg=mode)
     # A grey image whose first shade is marked see-through, and mostly see-through: the same.
     PIL.Image.fromarray(np.uint8([[0, 0, 0, 200]])).save(tmp_path / "marked.png", transparency=0)
-    np.testing.assert_array_equal(predict.read_image(tmp_path / "marked.png"), [[0, 0, 0, 255]])
+    np.testing.assert_array_equal(prepare.read_image(tmp_path / "marked.png"), [[0, 0, 0, 255]])
     # Mostly opaque, with half its pixels see-through (one of them at exactly half opacity): a picture whose
     # see-through part shows white paper.
     picture = np.zeros((1, 4, 4), np.uint8)
     picture[..., 3] = [0, 0, 128, 255]
-    np.testing.assert_allclose(predict.grey_values(PIL.Image.fromarray(picture)), [[255, 255, 127, 0]], atol=1)
+    np.testing.assert_allclose(prepare.grey_values(PIL.Image.fromarray(picture)), [[255, 255, 127, 0]], atol=1)
 
 
-def test_an_image_too_large_says_so(predict, tmp_path, monkeypatch):
+def test_an_image_too_large_says_so(tmp_path, monkeypatch):
     huge = tmp_path / "huge.png"
     PIL.Image.new("L", (100, 100)).save(huge)
     monkeypatch.setattr(PIL.Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow refuses images of over twice this.
     with pytest.raises(command_line.InputError, match="^is too large an image; shrink it to a few hundred pixels$"):
-        predict.read_image(huge)
+        prepare.read_image(huge)
 
 
 @needs_write_only
-def test_an_image_that_cannot_be_read_says_permission_denied(predict):
+def test_an_image_that_cannot_be_read_says_permission_denied():
     with pytest.raises(command_line.InputError, match=r"^cannot be read \(permission denied\)$"):
-        predict.read_image(WRITE_ONLY)
+        prepare.read_image(WRITE_ONLY)
 
 
-def test_ink_is_measured_from_the_paper_as_a_share_of_how_far_it_could_go(predict):
+def test_ink_is_measured_from_the_paper_as_a_share_of_how_far_it_could_go():
     """On even paper, a block of ink's strength is exact; the grain's spread is the noise's, on the same scale."""
     dark_on_light = np.full((100, 100), 200.0, np.float32)
     dark_on_light[40:50, 40:50] = 50
-    ink, grain = predict.find_ink(dark_on_light)
+    ink, grain = prepare.find_ink(dark_on_light)
     np.testing.assert_allclose(ink[40:50, 40:50], (200 - 50) / 200, atol=1e-4)
     np.testing.assert_allclose(ink[:30], 0, atol=1e-4)
     assert grain == 0
     light_on_dark = np.full((100, 100), 40.0, np.float32)
     light_on_dark[40:50, 40:50] = 240
-    ink, _ = predict.find_ink(light_on_dark)
+    ink, _ = prepare.find_ink(light_on_dark)
     np.testing.assert_allclose(ink[40:50, 40:50], (240 - 40) / (255 - 40), atol=1e-4)
     # Paper with a camera's grain of spread 5, on paper of about 200 (a little above, where the paper is
     # taken to be): a grain of about 5 / 200.
     grainy = dark_on_light + np.random.default_rng(0).normal(0, 5, dark_on_light.shape).astype(np.float32)
-    _, grain = predict.find_ink(grainy)
+    _, grain = prepare.find_ink(grainy)
     assert grain == pytest.approx(5 / 200, rel=0.1)
 
 
-def test_otsu_threshold_splits_the_paper_from_all_the_ink_silently(predict):
+def test_otsu_threshold_splits_the_paper_from_all_the_ink_silently():
     """Grain at 0.1, a faint stroke at 0.6 and strong strokes at 1: the split keeps the faint stroke with the ink.
     Every level from 0.1 up to 0.6 splits them equally well, and the first is chosen: the middle of the
     histogram's bin (one of 256 over 0..1) that holds 0.1."""
     values = np.concatenate([np.full(1000, 0.1), np.full(200, 0.6), np.full(300, 1.0)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # Empty classes at either end are no cause for a warning.
-        threshold = predict.otsu_threshold(values)
+        threshold = prepare.otsu_threshold(values)
     assert threshold == pytest.approx((25 + 0.5) / 256, abs=1e-12)
 
 
-def test_a_digit_whose_ink_is_all_at_one_end_stays_whole_inside_the_frame(predict):
+def test_a_digit_whose_ink_is_all_at_one_end_stays_whole_inside_the_frame():
     """Centred by its centre of mass, a "T" with a heavy bar would hang out of the 28x28 frame: it is moved in
     just far enough to fit, touching the frame's edge, all 20 pixels of its length inside."""
     def letter(heavy_at_top):
@@ -327,23 +327,23 @@ def test_a_digit_whose_ink_is_all_at_one_end_stays_whole_inside_the_frame(predic
 
     for heavy_at_top, rows_inked in [(True, (8, 27)), (False, (0, 19))]:
         for turned in (False, True):
-            pixels, _ = predict.prepare_image(letter(heavy_at_top).T if turned else letter(heavy_at_top))
+            pixels, _ = prepare.prepare_image(letter(heavy_at_top).T if turned else letter(heavy_at_top))
             along = pixels.max(axis=0 if turned else 1)  # Along the stem.
             inked = np.flatnonzero(along > 0)
             assert (inked.min(), inked.max()) == rows_inked, (heavy_at_top, turned)
 
 
-def test_a_heavy_shadow_along_any_edge_is_left_out_and_the_digit_kept_whole(predict):
+def test_a_heavy_shadow_along_any_edge_is_left_out_and_the_digit_kept_whole():
     """A dark band along the picture's edge holds twenty times the digit's ink. Taken for a mark, it would make
     the digit look like dust beside it; it is the page's edge or a shadow, and left out."""
     ring = np.zeros((200, 200), np.float32)  # A thin zero, 40 by 30, in the middle.
     ring[60:100, 85:115] = 1
     ring[62:98, 87:113] = 0
-    alone, others = predict.largest_mark(ring, 0.0)
+    alone, others = prepare.largest_mark(ring, 0.0)
     assert alone.shape == (40, 30) and others == 0
     shadowed = ring.copy()
     shadowed[170:, :] = 1  # Along the bottom edge.
     for turns in range(4):  # Then along the right, the top and the left.
-        digit, others = predict.largest_mark(np.rot90(shadowed, turns).copy(), 0.0)
+        digit, others = prepare.largest_mark(np.rot90(shadowed, turns).copy(), 0.0)
         np.testing.assert_array_equal(digit, np.rot90(alone, turns), err_msg=f"{turns} quarter turns")
         assert others == 0
