@@ -1,4 +1,4 @@
-"""The data loader against 300 generated files, and predict.py's image reader
+"""The data loader against 300 generated files, and predict.py's image reader (lesson/prepare.py)
 against 200 images of real digits, whole or damaged, and random bytes. A
 valid file must be read; anything else may be refused, with its own clear
 one-line error. Nothing else may escape."""
@@ -9,7 +9,7 @@ import pathlib
 import tempfile
 import zipfile
 
-from lesson import command_line, data, scripts
+from lesson import command_line, data, prepare
 
 import numpy as np
 import PIL.Image
@@ -164,9 +164,6 @@ def image_files(draw):
     return data, damage
 
 
-PREDICT = scripts.load("predict.py")
-
-
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(image_files(), st.tuples(st.binary(max_size=500), st.just("not an image"))))
 def test_predict_answers_every_whole_digit_image_and_refuses_only_damaged_ones_clearly(file):
@@ -174,7 +171,7 @@ def test_predict_answers_every_whole_digit_image_and_refuses_only_damaged_ones_c
     path = FOLDER / "drawing"
     path.write_bytes(data)
     try:
-        pixels, _ = PREDICT.prepare_image(PREDICT.read_image(path))
+        pixels, _ = prepare.prepare_image(prepare.read_image(path))
     except command_line.InputError as error:
         assert damage != "none", f"a whole image was refused: {error}"
         assert "\n" not in str(error)
