@@ -165,7 +165,7 @@ def jax():
     for name in ("predict", "draw"):
         spec = importlib.util.spec_from_file_location(name, ROOT / f"{name}.py")
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
-    imported = sorted(name for name in sys.modules if name.startswith(("lesson", "mlxtend")))
+    imported = sorted(name for name in sys.modules if name.startswith("lesson"))
     from lesson import scripts
 
     printed = {"plain": plain, "imported": imported}
