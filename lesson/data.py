@@ -57,7 +57,8 @@ def load_sample():
 def mnist_cache():
     """Where keras.datasets.mnist.load_data() keeps its download, found as Keras finds it:
     datasets/ in Keras' home folder, or in /tmp/.keras when that cannot be written."""
-    home = os.path.expanduser(keras.src.backend.config.keras_home())
+    # Keras' home is the folder the environment variable KERAS_HOME names, or else ~/.keras.
+    home = os.path.expanduser(os.environ.get("KERAS_HOME", os.path.join("~", ".keras")))
     if not os.access(home, os.W_OK):  # What keras.utils.get_file asks, so the same answer.
         home = os.path.join("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras")
     return os.path.join(home, "datasets", "mnist.npz")

@@ -1,9 +1,12 @@
 """Preparing the digits, and loading them from the sample, an .npz or the Keras cache."""
 
+import json
 import pathlib
 import pickle
 import re
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -16,6 +19,8 @@ import numpy as np
 import pytest
 
 from conftest import WRITE_ONLY, needs_write_only
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def test_prepare_labels_exactly_the_fives_and_scales_pixels(script, sample):
@@ -208,23 +213,52 @@ def test_the_cache_is_where_keras_writes_its_download(cache, tmp_path):
     assert cache.read_bytes() == b"not really MNIST"
 
 
-def test_the_cache_follows_keras_to_a_home_under_tilde(tmp_path, monkeypatch):
-    """Keras expands ~ in its home folder. Its home is fixed when it is imported, so it is set here where
-    Keras keeps it; Keras' own download, of a file beside MNIST's, shows where MNIST's goes."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    (tmp_path / "keras-home").mkdir()
-    monkeypatch.setattr(keras.src.backend.config, "_KERAS_DIR", "~/keras-home")
-    source = tmp_path / "notes.txt"
-    source.write_text("not MNIST")
-    written = pathlib.Path(keras.utils.get_file(fname="notes.txt", origin=source.as_uri()))
-    assert written.parent == pathlib.Path(data.mnist_cache()).parent == tmp_path / "keras-home" / "datasets"
+# Keras decides its home folder as it starts, from KERAS_HOME and ~: so each case starts Keras' settings
+# module again, in a Python of its own. Should Keras move that module, this fails loudly.
+HOMES = r"""
+import importlib, json, os, sys
+sys.path.insert(0, sys.argv[1])
+from lesson import data
+
+import keras
+from keras.src.backend import config
+
+source, found = os.path.abspath("notes.txt"), {}
+for case, settings in json.loads(sys.argv[2]).items():
+    os.environ.pop("KERAS_HOME", None)
+    os.environ.update(settings)
+    importlib.reload(config)
+    # Keras' own download, of a file beside MNIST's, shows where MNIST's goes.
+    written = keras.utils.get_file(fname=case + ".txt", origin="file://" + source)
+    found[case] = [os.path.dirname(written), os.path.dirname(data.mnist_cache())]
+print(json.dumps(found))
+"""
+
+
+def test_the_cache_is_where_keras_puts_its_downloads_wherever_its_home_is(tmp_path):
+    """KERAS_HOME, with or without a ~ in it, and no KERAS_HOME, so ~/.keras."""
+    (tmp_path / "notes.txt").write_text("not MNIST")
+    (tmp_path / "keras-home").mkdir()  # Keras would make it where it stands, ~ and all.
+    cases = {
+        "KERAS_HOME": {"KERAS_HOME": str(tmp_path / "own-home"), "HOME": str(tmp_path)},
+        "KERAS_HOME with ~": {"KERAS_HOME": "~/keras-home", "HOME": str(tmp_path)},
+        "no KERAS_HOME": {"HOME": str(tmp_path)},
+    }
+    found = subprocess.run([sys.executable, "-c", HOMES, str(ROOT), json.dumps(cases)], cwd=tmp_path,
+                           capture_output=True, text=True, check=True)
+    assert found.stderr == ""
+    assert json.loads(found.stdout.splitlines()[-1]) == {  # After Keras' "Downloading data from ..." lines.
+        "KERAS_HOME": [str(tmp_path / "own-home" / "datasets")] * 2,
+        "KERAS_HOME with ~": [str(tmp_path / "keras-home" / "datasets")] * 2,
+        "no KERAS_HOME": [str(tmp_path / ".keras" / "datasets")] * 2,
+    }
 
 
 def test_the_cache_follows_keras_to_tmp_when_its_home_cannot_be_written(monkeypatch, tmp_path):
     """A home folder that cannot be made, even by root: keras.utils.get_file then keeps its downloads in
     /tmp/.keras (see its source), and so does the cache here, even where Python's own temporary folder is
     elsewhere. Nothing is downloaded there."""
-    monkeypatch.setattr(keras.src.backend.config, "_KERAS_DIR", "/sys/perceptron-lesson/keras-home")
+    monkeypatch.setenv("KERAS_HOME", "/sys/perceptron-lesson/keras-home")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert data.mnist_cache() == "/tmp/.keras/datasets/mnist.npz"
 
