@@ -16,7 +16,7 @@ import os
 import pathlib
 import sys
 
-from lesson import command_line, saved  # First: it quiets TensorFlow.
+from lesson import command_line
 
 PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playground.html")
 
@@ -30,6 +30,10 @@ def main(argv=None):
     problem = command_line.make_folder(args.out)
     if problem:
         parser.error(f"argument --out: {problem}")
+    # Keras, and TensorFlow with it, take seconds to start: only now, so that --help and a mistyped flag
+    # answer at once.
+    from lesson import saved
+
     model = {**saved.perceptron(args.model), "name": os.path.basename(args.model)}
 
     with open(PAGE, encoding="utf-8") as playground:

@@ -19,7 +19,7 @@ import collections
 import os
 import sys
 
-from lesson import command_line, prepare, report, saved  # First: it quiets TensorFlow.
+from lesson import command_line, prepare
 from lesson.command_line import InputError
 
 import numpy as np
@@ -41,6 +41,10 @@ def main(argv=None):
         problem = command_line.make_folder(args.show_input)
         if problem:
             parser.error(f"argument --show-input: {problem}")
+    # Keras, and TensorFlow with it, take seconds to start: only now, so that --help and a mistyped flag
+    # answer at once.
+    from lesson import report, saved
+
     model = saved.load(args.model)
 
     paths, inputs, notes, written, shown, failed = [], [], [], [], collections.Counter(), False

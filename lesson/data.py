@@ -10,6 +10,7 @@ import os
 import socket
 import tempfile
 
+import lesson.quiet  # noqa: F401  Before Keras: it keeps TensorFlow's start-up lines off the screen.
 from lesson.command_line import InputError
 
 import keras

@@ -1,5 +1,8 @@
 """Imports Keras with TensorFlow's start-up lines kept off the screen.
 
+Every module of lesson that needs Keras imports this first, so whichever a
+program imports, Keras starts quietly.
+
 TensorFlow prints a few lines as it starts: no GPU was found, which CPU
 instructions it could use, and so on. Version 2.21 prints them before its
 logging is set up, so TF_CPP_MIN_LOG_LEVEL cannot stop them. While Keras

@@ -7,6 +7,8 @@ between the labels 0 and 1; so does everything here.
 import math
 import textwrap
 
+import lesson.quiet  # noqa: F401  Before Keras: it keeps TensorFlow's start-up lines off the screen.
+
 import keras
 import numpy as np
 

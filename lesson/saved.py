@@ -8,6 +8,7 @@ reads it in any Python, without this project.
 import os
 import zipfile
 
+import lesson.quiet  # noqa: F401  Before Keras: it keeps TensorFlow's start-up lines off the screen.
 from lesson import command_line
 from lesson.command_line import InputError
 

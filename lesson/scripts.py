@@ -7,6 +7,7 @@ show is what the scripts do.
 import importlib.util
 import os
 
+import lesson.quiet  # noqa: F401  Before Keras: it keeps TensorFlow's start-up lines off the screen.
 from lesson import watch
 
 import keras

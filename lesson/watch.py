@@ -8,6 +8,7 @@ EpochLine prints it, with the accuracy and loss, once an epoch.
 import math
 import os
 
+import lesson.quiet  # noqa: F401  Before Keras: it keeps TensorFlow's start-up lines off the screen.
 from lesson import command_line, report
 
 import keras

@@ -176,7 +176,7 @@ def test_tensorflow_that_aborts_as_it_starts_still_has_its_say(tmp_path):
     )
     environment = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
     environment.pop("TF_CPP_MIN_LOG_LEVEL", None)
-    started = subprocess.run([sys.executable, "-c", "import lesson"], env=environment, capture_output=True, text=True,
+    started = subprocess.run([sys.executable, "-c", "import lesson.quiet"], env=environment, capture_output=True, text=True,
                              check=False)
     assert started.returncode != 0
     assert started.stderr == ("F0000 00:00:1.0 1 cpu_feature_guard.cc:37] The TensorFlow library was compiled to use "

@@ -5,6 +5,8 @@ import difflib
 import os
 import pathlib
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -203,3 +205,26 @@ def test_csv_never_replaces_a_file_it_did_not_write(sigmoid, small_npz, tmp_path
     # --no-plots: no pictures, and no folder made for them.
     assert not (tmp_path / "pictures").exists()
     assert "Pictures written" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("program, flags, code, message", [
+    ("predict.py", ["--help"], 0, ""),
+    ("predict.py", ["five.keras", "digit.png", "--colour"], 2, "unrecognized arguments: --colour"),
+    ("predict.py", [], 2, "the following arguments are required: model, IMAGE"),
+    ("draw.py", ["--help"], 0, ""),
+    ("draw.py", ["five.keras", "--colour"], 2, "unrecognized arguments: --colour"),
+])
+def test_help_and_a_bad_flag_answer_before_keras_starts(program, flags, code, message, tmp_path):
+    """--help and a mistyped flag need no Keras, which takes seconds to start. Run as a learner runs them,
+    with Python listing each module it imports."""
+    ran = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / program), *flags], cwd=tmp_path,
+                         capture_output=True, text=True, check=False)
+    imported = [line.split("|")[-1].strip() for line in ran.stderr.splitlines() if line.startswith("import time:")]
+    said = [line for line in ran.stderr.splitlines() if not line.startswith("import time:")]
+    assert "lesson.command_line" in imported  # The list is there to be read.
+    assert [name for name in imported if name.split(".")[0] in ("keras", "tensorflow", "jax", "torch")] == []
+    assert ran.returncode == code
+    if code == 0:
+        assert ran.stdout.startswith(f"usage: {program} ") and said == []
+    else:
+        assert said == [f"{program}: error: {message}. See --help."]
