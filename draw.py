@@ -36,8 +36,12 @@ def main(argv=None):
 
     model = {**saved.perceptron(args.model), "name": os.path.basename(args.model)}
 
+    # The file name is the learner's own, and goes inside a <script>, where "<!--" or "</script>" would
+    # stop the page's code. As JSON with every "<" written as \u003c, nothing can; json.dumps already
+    # writes every other character beyond ASCII that way, the line separators U+2028 and U+2029 too.
+    perceptron = json.dumps(model).replace("<", "\\u003c")
     with open(PAGE, encoding="utf-8") as playground:
-        page = playground.read().replace("/* THE PERCEPTRON */ null", json.dumps(model))
+        page = playground.read().replace("/* THE PERCEPTRON */ null", perceptron)
     path = os.path.join(args.out, "draw.html")
     with command_line.writing(path), open(path, "w", encoding="utf-8") as file:
         file.write(page)

@@ -445,3 +445,24 @@ def test_draw_refuses_a_model_that_is_not_a_perceptron_and_a_bad_out(saved_model
         errors = capsys.readouterr().err.strip().splitlines()
         assert exit.value.code == 2 and len(errors) == 1 and message in errors[0], errors
     assert a_file.read_text() == "keep me" and not (tmp_path / "draw.html").exists()
+
+
+# draw.py and a model whose file name could end or upset the page's <script>.
+
+
+@needs_chromium
+def test_draw_py_writes_a_page_that_runs_whatever_the_models_file_name(browser, saved_model, tmp_path, capsys):
+    """A file name is the learner's own: "<!--" or "<script>" inside a <script> would stop the page's code
+    from running, and JavaScript once refused the two line separators, U+2028 and U+2029, inside a string."""
+    model, path = saved_model
+    name = "<!--<script>\u2028\u2029 five.keras"
+    shutil.copy(path, tmp_path / name)
+    assert scripts.load("draw.py").main([str(tmp_path / name), "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    page = open_page(browser, (tmp_path / "draw.html").as_uri())
+    assert page.errors == []
+    assert f"This page holds the perceptron saved in {name}." in page.text_content("#status")
+    kernel, bias = model.layers[-1].get_weights()
+    np.testing.assert_array_equal(np.array(page.evaluate("playground.weights()"), np.float32),
+                                  np.append(kernel[:, 0], bias))
+    page.close()
