@@ -161,6 +161,12 @@ def checked(images, digits, images_key, digits_key, name):
         raise InputError(f"{name}: {images_key} holds no images")
     if not np.all(np.isfinite(images)) or images.min() < 0 or images.max() > 255:
         raise InputError(f"{name}: {images_key} has pixels outside 0..255")
+    if images.max() <= 1:
+        # The scripts divide by 255 themselves: pixels of 0..1 would become 0..0.004, and on the sample
+        # training would stay at 90.0%, finding no fives.
+        raise InputError(f"{name}: {images_key} has pixels only from 0 to 1, as if scaled already; the scripts "
+                         "scale 0..255 to 0..1 themselves, so save the pixels unscaled, from 0 to 255 "
+                         "(multiply by 255)")
     if digits.ndim != 1 or len(digits) != len(images):
         raise InputError(
             f"{name}: {digits_key} has shape {digits.shape}; it should hold one label for each "

@@ -141,6 +141,7 @@ BAD_FILES = [
     (lambda path: write_npz(path, x_train=np.full((6, 28, 28), np.nan)), "x_train has pixels outside 0..255"),
     (lambda path: write_npz(path, x_test=np.full((3, 28, 28), np.inf)), "x_test has pixels outside 0..255"),
     (lambda path: write_npz(path, x_test=np.full((3, 28, 28), -1.0)), "x_test has pixels outside 0..255"),
+    (lambda path: write_npz(path, x_train=np.ones((6, 28, 28), np.uint8)), "x_train has pixels only from 0 to 1"),
     (lambda path: write_npz(path, x_train=np.zeros((6, 28, 28, 1))), "x_train has shape (6, 28, 28, 1)"),
     (lambda path: write_npz(path, x_train=np.zeros((6, 28, 28), dtype=object)), "x_train holds Python objects"),
     (lambda path: write_npz(path, x_test=np.zeros((3, 28, 28), dtype=complex)), "x_test holds complex128 values"),
@@ -187,6 +188,27 @@ def test_bad_data_flag_exits_2_with_one_line(program, words, tmp_path, capsys):
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and f"--data {path}: y_train has labels outside 0..9" in error
     assert path.read_bytes() == before  # The learner's file is left alone.
+
+
+@pytest.mark.parametrize("key", ["x_train", "x_test"])
+def test_pixels_scaled_already_are_named_before_training(script, small_npz, key, tmp_path, capsys):
+    """Real digits divided by 255 before they were saved: the scripts would divide them again, and learn
+    nothing."""
+    with np.load(small_npz) as digits:
+        arrays = dict(digits)
+    arrays[key] = arrays[key] / 255
+    path = tmp_path / "scaled.npz"
+    np.savez(path, **arrays)
+    before = path.read_bytes()
+    with pytest.raises(SystemExit) as exit:
+        command_line.run(script.main, ["--data", str(path), "--no-plots"])
+    assert exit.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"error: --data {path}: {key} has pixels only from 0 to 1, as if scaled already; the "
+                            "scripts scale 0..255 to 0..1 themselves, so save the pixels unscaled, from 0 to 255 "
+                            "(multiply by 255)\n")
+    assert "Digits:" not in captured.out  # Stopped before training.
+    assert path.read_bytes() == before
 
 
 # ---------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(file):
         assert (len(digits[0][0]), len(digits[1][0])) == valid
     for images, labels in digits:
         assert images.ndim == 3 and images.shape[1:] == (28, 28) and len(images) > 0
-        assert np.all(np.isfinite(images)) and images.min() >= 0 and images.max() <= 255
+        assert np.all(np.isfinite(images)) and images.min() >= 0 and 1 < images.max() <= 255
         assert labels.shape == (len(images),) and labels.dtype == np.int64
         assert set(np.unique(labels)) <= set(range(10))
 
