@@ -46,6 +46,7 @@ def read_image(path):
             image.draft("RGB", (WORKING_SIDE, WORKING_SIDE))
             # Phones store a photo's rotation beside the pixels; apply it.
             image = PIL.ImageOps.exif_transpose(image)
+            size = image.size
             grey = grey_values(image)
     except FileNotFoundError:
         raise InputError("no such file")
@@ -60,7 +61,13 @@ def read_image(path):
     if not np.all(np.isfinite(grey)):
         # A floating-point TIFF can hold them, and nothing sensible follows from one.
         raise InputError("has pixels that are not numbers (nan or inf); save it as PNG or JPEG")
-    return resized(grey, WORKING_SIDE / max(grey.shape)) if max(grey.shape) > WORKING_SIDE else grey
+    if max(grey.shape) > WORKING_SIDE:
+        grey = resized(grey, WORKING_SIDE / max(grey.shape))
+    if min(grey.shape) < 2:
+        # The paper's grain is measured between neighbouring pixels (see find_ink): a picture needs two each way.
+        raise InputError(f"is {size[0]}x{size[1]} pixels, too small or too narrow to hold a digit; save the digit "
+                         "larger, such as 28x28 pixels like MNIST's")
+    return grey
 
 
 def grey_values(image):
