@@ -241,8 +241,8 @@ def test_an_output_of_exactly_one_half_is_not_five_as_in_kerass_accuracy(predict
 
 
 def test_every_kind_of_image_is_read_as_grey_values_0_to_255(tmp_path):
-    """Black, a quarter, half and full white, stored each way an image can hold them."""
-    shades = np.array([[0.0, 0.25, 0.5, 1.0]])
+    """Black, a quarter, half and full white, stored each way an image can hold them, in two rows."""
+    shades = np.array([[0.0, 0.25, 0.5, 1.0]] * 2)
     expected = shades * 255
     for name, image in [
         ("grey.png", PIL.Image.fromarray(np.uint8(expected))),
@@ -260,8 +260,8 @@ def test_every_kind_of_image_is_read_as_grey_values_0_to_255(tmp_path):
                                        PIL.Image.fromarray(opacity)])
         np.testing.assert_array_equal(prepare.grey_values(layer), opacity, err_msg=mode)
     # A grey image whose first shade is marked see-through, and mostly see-through: the same.
-    PIL.Image.fromarray(np.uint8([[0, 0, 0, 200]])).save(tmp_path / "marked.png", transparency=0)
-    np.testing.assert_array_equal(prepare.read_image(tmp_path / "marked.png"), [[0, 0, 0, 255]])
+    PIL.Image.fromarray(np.uint8([[0, 0, 0, 200]] * 2)).save(tmp_path / "marked.png", transparency=0)
+    np.testing.assert_array_equal(prepare.read_image(tmp_path / "marked.png"), [[0, 0, 0, 255]] * 2)
     # Mostly opaque, with half its pixels see-through (one of them at exactly half opacity): a picture whose
     # see-through part shows white paper.
     picture = np.zeros((1, 4, 4), np.uint8)
@@ -275,6 +275,31 @@ def test_an_image_too_large_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(PIL.Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow refuses images of over twice this.
     with pytest.raises(command_line.InputError, match="^is too large an image; shrink it to a few hundred pixels$"):
         prepare.read_image(huge)
+
+
+def test_a_picture_too_small_or_too_narrow_for_a_digit_gets_one_line_and_no_warning(
+        predict, saved_model, sample, tmp_path, capsys):
+    """A pixel, a stroke one pixel wide or tall, and one two pixels wide that is one pixel wide once shrunk to
+    600 pixels tall. The paper's grain is measured between neighbouring pixels: with none, NumPy would warn
+    and the grain would not be a number."""
+    _, model_path = saved_model
+    (x_train, _), _ = sample
+    good = tmp_path / "good.png"
+    write_digit(x_train[0], good, "dark on white", 60)
+    tiny = {"dot.png": (1, 1), "upright.png": (1, 50), "flat.png": (50, 1), "sliver.png": (2, 1300)}
+    for name, (width, height) in tiny.items():
+        pixels = np.full((height, width), 255, np.uint8)
+        pixels[height // 5: height - height // 5, width // 5: width - width // 5] = 0  # A stroke along it.
+        PIL.Image.fromarray(pixels).save(tmp_path / name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = command_line.run(predict.main, [str(model_path), *[str(tmp_path / name) for name in tiny], str(good)])
+    captured = capsys.readouterr()
+    assert code == 2 and caught == []
+    assert captured.err.splitlines() == [
+        f"{tmp_path / name}: error: is {width}x{height} pixels, too small or too narrow to hold a digit; save the "
+        "digit larger, such as 28x28 pixels like MNIST's" for name, (width, height) in tiny.items()]
+    assert captured.out.startswith(f"{good}: ")
 
 
 @needs_write_only
