@@ -2,7 +2,10 @@
 
     python -m lesson.playground
 
-The page is lesson/playground-template.html with the digits written in: one
+The page is lesson/playground.html, the words and elements, with what it
+links to written in: lesson/playground.css, and lesson/page.js with the rooms
+it imports (perceptron.js, numbers.js, report.js, prepare.js, ...), each
+once, in the order they are needed, as one script. Then come the digits: one
 PNG of 100 digits to a row, training digits first, in the order of --data
 sample, and their labels; and the scripts' build_model, as the page shows it.
 It needs no server and makes no request. draw.py copies it with a trained
@@ -15,6 +18,7 @@ import io
 import json
 import os
 import pathlib
+import re
 
 from lesson import command_line, data
 
@@ -22,7 +26,8 @@ import numpy as np
 import PIL.Image
 
 FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEMPLATE = os.path.join(FOLDER, "lesson", "playground-template.html")
+ROOMS = os.path.join(FOLDER, "lesson")
+TEMPLATE = os.path.join(ROOMS, "playground.html")
 PAGE = os.path.join(FOLDER, "playground.html")
 DIGITS_PER_ROW = 100
 
@@ -40,7 +45,7 @@ def digits():
             "".join(map(str, digits_test))}
 
 
-def code():
+def code_lines():
     """build_model's lines in perceptron-single.py, numbered, and line 29 of either script."""
     scripts = {}
     for activation, name in [("linear", "perceptron-single.py"), ("sigmoid", "perceptron-sigmoid.py")]:
@@ -53,10 +58,45 @@ def code():
             "line29": {activation: lines[28] for activation, lines in scripts.items()}}
 
 
+# A room's imports, each on one line, such as: import { number, percent } from "./numbers.js";
+IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w-]+\.js)";\n', re.MULTILINE)
+# What the rooms declare at their top level, with or without "export".
+DECLARED = re.compile(r"^(?:export )?(?:async )?(?:function\*? |const |let |class )(\w+)", re.MULTILINE)
+
+
+def script(name="page.js", written=None):
+    """A room and the rooms it imports, as one script: each room once, after the rooms it needs, with its
+    import lines and the word "export" taken out. One script shares one scope, which is all the imports did."""
+    written = [] if written is None else written
+    if name in written:
+        return ""
+    written.append(name)
+    with open(os.path.join(ROOMS, name), encoding="utf-8") as room:
+        code = room.read()
+    needed = "".join(script(imported, written) for imported in IMPORT.findall(code))
+    code = re.sub(r"^export ", "", IMPORT.sub("", code), flags=re.MULTILINE)
+    if re.search(r"^\s*(?:import|export)\b", code, re.MULTILINE):
+        raise ValueError(f"lesson/{name}: an import or export the page cannot take; write each import on one "
+                         'line, as import { name } from "./room.js";')
+    return needed + f"\n// lesson/{name}\n" + code
+
+
 def page():
-    with open(TEMPLATE, encoding="utf-8") as template:
-        return (template.read().replace("/* THE DIGITS */ null", json.dumps(digits()))
-                .replace("/* THE CODE */ null", json.dumps(code())))
+    """playground.html's text."""
+    with open(TEMPLATE, encoding="utf-8") as template, open(os.path.join(ROOMS, "playground.css"),
+                                                               encoding="utf-8") as style:
+        text, css = template.read(), style.read()
+    code = script()
+    names = DECLARED.findall(code)
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"the page's rooms each declare {', '.join(twice)}: give each its own name")
+    if "</script" in code.lower() or "<!--" in code:
+        raise ValueError("the page's script holds </script or <!--, which would end it early in the page")
+    text = re.sub(r"\s*<!-- template only -->.*?<!-- /template only -->", "", text, flags=re.DOTALL)
+    text = text.replace('<link rel="stylesheet" href="playground.css">', f"<style>\n{css}</style>")
+    text = text.replace('<script type="module" src="page.js"></script>', f'<script type="module">{code}</script>')
+    return text.replace("/* THE DIGITS */ null", json.dumps(digits())).replace("/* THE CODE */ null", json.dumps(code_lines()))
 
 
 def main(argv=None):

@@ -216,6 +216,13 @@ def stroke_width(strokes):
     return 2 * float(np.median(distance[middle]))
 
 
+def centre_of_mass(digit):
+    """The row and column of the ink's centre of mass, as scipy.ndimage.center_of_mass finds it."""
+    rows, columns = np.indices(digit.shape)
+    total = digit.sum(dtype=np.float64)
+    return (rows * digit).sum() / total, (columns * digit).sum() / total
+
+
 def prepare_image(grey):
     """Turn a picture of one digit into 28x28 pixels the way MNIST's were made.
 
@@ -227,10 +234,7 @@ def prepare_image(grey):
     digit = resized(digit, 20 / max(digit.shape))
 
     # Place it in a 28x28 frame with its centre of mass at the centre.
-    mass_rows, mass_columns = np.indices(digit.shape)
-    total = digit.sum()
-    centre_row = (mass_rows * digit).sum() / total
-    centre_column = (mass_columns * digit).sum() / total
+    centre_row, centre_column = centre_of_mass(digit)
     top = round(14 - centre_row)
     left = round(14 - centre_column)
     top = min(max(top, 0), 28 - digit.shape[0])

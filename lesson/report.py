@@ -95,57 +95,75 @@ def training_range(history):
     return float(lowest[numbers].min()), float(highest[numbers].max())
 
 
-# The report's prose, below, is left out of the mutation run (see pyproject.toml), which is for what computes:
-# its sentences are checked word for word by tests of what the scripts and the playground print.
-def paragraph(*sentences):  # pragma: no mutate block
-    print()
-    print(textwrap.fill(" ".join(sentences), width=88))
+def paragraph(*sentences):
+    """Sentences as a paragraph of lines at most 88 characters long, after a blank line."""
+    return ["", textwrap.fill(" ".join(sentences), width=88)]
 
 
-def show(model, history, x_test, y_test, digits_test):  # pragma: no mutate block
-    """The lecture's debugging step: how the fives fared, and what the outputs are."""
-    said = outputs(model, x_test)
+# What the linear unit's report suggests; the playground, which has no scripts, says its own.
+SIGMOID_FIX = "see perceptron-sigmoid.py"
+
+
+def show(model, history, x_test, y_test, digits_test):
+    """Print the held-out check and the lecture's debugging step for a script's trained model."""
+    print(held_out_check(
+        outputs(model, x_test), y_test, digits_test, history.history, model.layers[-1].activation.__name__,
+        float(model.optimizer.learning_rate), steps=history.params["epochs"] * history.params["steps"],
+    ))
+
+
+def held_out_check(said, y_test, digits_test, history, activation, learning_rate, steps, fix=SIGMOID_FIX):
+    """The report's lines: how the fives fared, some outputs printed, and what they say.
+
+    said holds the model's outputs on the held-out digits, y_test their labels
+    (1 for five) and digits_test the digits they show; history holds each
+    training epoch's "loss", "lowest_output" and "highest_output"; steps is
+    how many SGD steps training took. lesson/report.js prints the same words.
+    """
     counts = count_fives(said, y_test)
     fives = counts["found"] + counts["missed"]
     said_five = counts["found"] + counts["false"]
     baseline = always_not_five(y_test)
-    activation = model.layers[-1].activation.__name__
     hardly = counts["accuracy"] <= baseline + 0.01  # Hardly better than always answering "not five".
-    steps = history.params["epochs"] * history.params["steps"]
-    history = history.history
 
     # Only one digit in ten is a five, so accuracy alone hides how the fives fare.
-    print()
-    print(f"Held-out check, on {len(said):,} digits it never trained on, {fives:,} of them fives:")
-    if hardly and not counts["found"]:
-        print(f"  It found {counts['found']:,} of the {fives:,} fives: no better than always answering \"not five\".")
-        print(f"  This is the lecture's \"very low accuracy\": {percent(counts['accuracy'])} sounds high, but always "
-              f"answering \"not five\" scores {percent(baseline)}.")
+    of_them = f"{fives:,} of them fives" if fives else "none of them fives"
+    lines = ["", f"Held-out check, on {len(said):,} digits it never trained on, {of_them}:"]
+    if not fives:
+        lines.append(f"  With no fives among them, only its mistakes can be counted: it called "
+                     f"{said_five:,} of them five.")
+        lines.append(f"  Accuracy {percent(counts['accuracy'])} ({counts['correct']:,} right), where always "
+                     f"answering \"not five\" scores {percent(baseline)}.")
+    elif hardly and not counts["found"]:
+        lines.append(f"  It found 0 of the {fives:,} fives: no better than always answering \"not five\".")
+        # The lecture's words are about its linear model.
+        lecture = "This is the lecture's \"very low accuracy\": " if activation == "linear" else ""
+        lines.append(f"  {lecture}{percent(counts['accuracy'])} sounds high, but always answering \"not five\" "
+                     f"scores {percent(baseline)}.")
     else:
-        print(f"  It found {counts['found']:,} of the {fives:,} fives (recall {percent(counts['recall'])}).")
+        lines.append(f"  It found {counts['found']:,} of the {fives:,} fives (recall {percent(counts['recall'])}).")
         if said_five:
-            print(f"  Of the {said_five:,} digits it called five, {counts['found']:,} were fives "
-                  f"(precision {percent(counts['precision'])}).")
-        print(f"  Accuracy {percent(counts['accuracy'])} ({counts['correct']:,} right), against "
-              f"{percent(baseline)} for always answering \"not five\"{': hardly better' if hardly else ''}.")
+            lines.append(f"  Of the {said_five:,} digits it called five, {counts['found']:,} were fives "
+                         f"(precision {percent(counts['precision'])}).")
+        lines.append(f"  Accuracy {percent(counts['accuracy'])} ({counts['correct']:,} right), against "
+                     f"{percent(baseline)} for always answering \"not five\"{': hardly better' if hardly else ''}.")
 
-    print()
-    print('Debugging: print the outputs. Label 1 means five; an output above 0.5 is called "five".')
+    lines += ["", 'Debugging: print the outputs. Label 1 means five; an output above 0.5 is called "five".',
+              "  digit  label      output  called"]
     shown = np.sort(np.concatenate([
         np.flatnonzero(y_test == 1)[:OUTPUTS_SHOWN_PER_KIND],
         np.flatnonzero(y_test == 0)[:OUTPUTS_SHOWN_PER_KIND],
     ]))
-    print("  digit  label      output  called")
     for index in shown:
         called = "five" if said[index] > 0.5 else "not five"
         wrong = " (wrong)" if (said[index] > 0.5) != (y_test[index] == 1) else ""
-        print(f"  {digits_test[index]:>5}  {int(y_test[index]):>5}  {number(said[index]):>10}  {called}{wrong}")
+        lines.append(f"  {digits_test[index]:>5}  {int(y_test[index]):>5}  {number(said[index]):>10}  {called}{wrong}")
 
     finite = said[np.isfinite(said)]
     if finite.size == len(said) and 0 <= finite.min() and finite.max() <= 1:
         squashed = ": the sigmoid squashes each weighted sum into 0..1" if activation == "sigmoid" else ""
-        paragraph(f"Every output on the held-out digits is between 0 and 1, from {number(finite.min())} "
-                  f"to {number(finite.max())}{squashed}.")
+        lines += paragraph(f"Every output on the held-out digits is between 0 and 1, from {number(finite.min())} "
+                           f"to {number(finite.max())}{squashed}.")
     else:
         sentences = ["The outputs are not numbers between 0 and 1."]
         lowest, highest = training_range(history)
@@ -162,17 +180,19 @@ def show(model, history, x_test, y_test, digits_test):  # pragma: no mutate bloc
             sentences.append(f"On the held-out digits they run from {number(finite.min())} "
                              f"to {number(finite.max())}.")
         if activation != "sigmoid":
-            sentences.append("A sigmoid squashes every output into 0..1: see perceptron-sigmoid.py.")
-        paragraph(*sentences)
+            sentences.append(f"A sigmoid squashes every output into 0..1: {fix}.")
+        lines += paragraph(*sentences)
 
-    rate = f"{float(model.optimizer.learning_rate):g}"
-    if activation == "sigmoid" and hardly:
-        paragraph(f"It has hardly learned, in {steps:,} SGD steps at learning rate {rate}. Too few steps, or",
-                  "steps too small, take too long; steps that are too large push the outputs to 0 or 1, where",
-                  "the sigmoid is flat and later steps hardly move them. The scripts' settings, 10 epochs in",
-                  "batches of 32 at learning rate 0.5, suit it.")
+    rate = f"{learning_rate:g}"
+    if activation == "sigmoid" and hardly and fives:
+        lines += paragraph(
+            f"It has hardly learned, in {steps:,} SGD steps at learning rate {rate}. Too few steps, or",
+            "steps too small, take too long; steps that are too large push the outputs to 0 or 1, where",
+            "the sigmoid is flat and later steps hardly move them. The scripts' settings, 10 epochs in",
+            "batches of 32 at learning rate 0.5, suit it.",
+        )
     if activation == "linear" and not np.all(np.isfinite(history["loss"])):
-        paragraph(
+        lines += paragraph(
             "Why it never learns: with mean squared error, each SGD step is proportional to the error,",
             "the output minus the label. A linear output has no limit, so at learning rate",
             f"{rate} one step can overshoot the good weights (as the lecture",
@@ -181,3 +201,4 @@ def show(model, history, x_test, y_test, digits_test):  # pragma: no mutate bloc
             "output, and so every error, within 0..1, so every step stays bounded. A linear unit learns",
             "only with much smaller steps, such as a learning rate of 0.01.",
         )
+    return "\n".join(lines)

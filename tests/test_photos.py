@@ -11,52 +11,8 @@ from lesson import command_line, prepare, report
 
 import numpy as np
 import PIL.Image
-import PIL.ImageDraw
 
-HEIGHT, WIDTH = 800, 600
-BLUE, BLACK = (25, 35, 110), (20, 20, 20)
-# Seven in ten are plain phone JPEGs; the rest are the awkward kinds.
-KINDS = ["jpeg"] * 7 + ["exif", "16-bit png", "transparent"]
-
-
-def ink_on_canvas(pixels, rng, size=None, place=None):
-    """Where the ink is, 0..1: a 28x28 digit drawn large, off-centre, on an 800x600 canvas."""
-    size = size or int(rng.integers(140, 320))
-    digit = PIL.Image.fromarray(pixels).resize((size, size), PIL.Image.Resampling.BILINEAR)
-    top, left = place or (int(rng.integers(10, HEIGHT - size - 10)), int(rng.integers(10, WIDTH - size - 10)))
-    ink = np.zeros((HEIGHT, WIDTH), np.float32)
-    ink[top:top + size, left:left + size] = np.asarray(digit, np.float32) / 255
-    return ink
-
-
-def photo(ink, rng, kind="jpeg", colour=BLUE):
-    """A photo of ink on dim grey paper, lit unevenly, with a camera's grain, as the file's bytes."""
-    buffer = io.BytesIO()
-    if kind == "transparent":
-        # Strokes on a see-through layer, as drawing apps save them, in white or black.
-        rgba = np.zeros((HEIGHT, WIDTH, 4), np.uint8)
-        rgba[..., :3] = 255 if rng.random() < 0.5 else 0
-        rgba[..., 3] = np.round(255 * ink)
-        PIL.Image.fromarray(rgba).save(buffer, "PNG")
-        return buffer.getvalue()
-    paper = rng.uniform(95, 140)
-    spread = rng.uniform(0.1, 0.3)
-    # Brighter towards one side of the page, or towards its top.
-    across = np.linspace(1 - spread, 1 + spread, WIDTH if rng.random() < 0.5 else HEIGHT, dtype=np.float32)
-    light = across[None, :] if len(across) == WIDTH else across[:, None]
-    rgb = light[..., None] * (paper * (1 - ink[..., None]) + np.array(colour, np.float32) * ink[..., None])
-    rgb += 6 * rng.standard_normal((HEIGHT, WIDTH, 1), dtype=np.float32)
-    rgb = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
-    if kind == "16-bit png":
-        PIL.Image.fromarray(np.round(rgb.mean(axis=2) * 257).astype(np.uint16)).save(buffer, "PNG")
-    elif kind == "exif":
-        # Stored turned a quarter left, with the tag that says to turn it back, as phones do.
-        exif = PIL.Image.Exif()
-        exif[0x0112] = 6
-        PIL.Image.fromarray(np.ascontiguousarray(np.rot90(rgb))).save(buffer, "JPEG", quality=85, exif=exif)
-    else:
-        PIL.Image.fromarray(rgb).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
+from drawings import BLACK, BLUE, HEIGHT, KINDS, WIDTH, five_drawn, ink_on_canvas, photo
 
 
 def answers(predict, model_path, paths, capsys):
@@ -181,18 +137,6 @@ def test_a_phone_sized_photo_is_shrunk_as_it_is_read(sample, tmp_path):
     assert max(grey.shape) == prepare.WORKING_SIDE
     np.testing.assert_allclose(prepare.prepare_image(grey)[0], prepare.prepare_image(prepare.read_image(small))[0],
                                atol=0.15)
-
-
-def five_drawn(width):
-    """A five about 400 pixels tall, dark on white paper, drawn with a round pen of this width."""
-    image = PIL.Image.new("L", (600, 800), 235)
-    draw = PIL.ImageDraw.Draw(image)
-    bar = [(380 - t, 200) for t in range(0, 150, 2)]
-    upright = [(230 - t / 16, 200 + t) for t in range(0, 160, 2)]
-    bowl = [(300 + 120 * np.cos(angle), 450 + 150 * np.sin(angle)) for angle in np.radians(np.arange(-150, 150, 2))]
-    for x, y in bar + upright + bowl:
-        draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=30)
-    return np.asarray(image, dtype=np.float32)
 
 
 def test_thin_pen_strokes_are_thickened_to_mnists_weight(saved_model):

@@ -1,0 +1,31 @@
+// The weights' colours: matplotlib's RdBu scale, as lesson/pictures.py draws the weights, with zero white,
+// blue for what pushes the answer towards "five" and red for what pushes it away; and painting 28x28 of them
+// on a canvas.
+
+export const RDBU = [[103, 0, 31], [178, 24, 43], [214, 96, 77], [244, 165, 130], [253, 219, 199], [247, 247, 247],
+  [209, 229, 240], [146, 197, 222], [67, 147, 195], [33, 102, 172], [5, 48, 97]];
+export const NOT_A_NUMBER = [217, 217, 217];
+
+// The colour of fraction 0..1 of the way from red to blue, as [red, green, blue]; grey for NaN.
+export function colour(fraction) {
+  if (Number.isNaN(fraction)) return NOT_A_NUMBER;
+  const place = Math.min(Math.max(fraction, 0), 1) * (RDBU.length - 1);
+  const low = Math.min(Math.floor(place), RDBU.length - 2), share = place - low;
+  return RDBU[low].map((channel, index) => Math.round(channel + (RDBU[low + 1][index] - channel) * share));
+}
+
+// The colour of a value on a scale from -largest (red) through 0 (white) to largest (blue).
+export const onScale = (value, largest) => colour((value / largest + 1) / 2);
+
+// Paint size x size colours ([red, green, blue], row by row) onto a canvas, each as a square block.
+export function paint(canvas, colours, size = 28) {
+  const context = canvas.getContext("2d");
+  const picture = context.createImageData(size, size);
+  colours.forEach(([red, green, blue], index) => picture.data.set([red, green, blue, 255], 4 * index));
+  if (canvas.width === size) { context.putImageData(picture, 0, 0); return; }
+  const small = document.createElement("canvas");
+  small.width = small.height = size;
+  small.getContext("2d").putImageData(picture, 0, 0);
+  context.imageSmoothingEnabled = false;
+  context.drawImage(small, 0, 0, canvas.width, canvas.height);
+}

@@ -1,0 +1,233 @@
+// Twins of the NumPy, SciPy and Pillow functions that lesson/prepare.py uses, with no page in them. Images
+// are {width, height, values}: values row by row, in a Float32Array as NumPy's float32 arrays hold them;
+// masks are Uint8Arrays of 0s and 1s. tests/page/image.test.js holds each to the Python function it
+// is named after, on random arrays.
+
+// A new typed array of `length` values, value(i) each. TypedArray.from(source, map) does the same, but V8
+// runs it many times slower, and these run each time the pen is lifted.
+export function filled(Type, length, value) {
+  const array = new Type(length);
+  for (let i = 0; i < length; i++) array[i] = value(i);
+  return array;
+}
+
+// An image of width x height, all 0 unless values are given.
+export const picture = (width, height, values) => ({ width, height, values: values ?? new Float32Array(width * height) });
+
+// Python's round(): halves go to the even neighbour, and whole numbers have no -0.
+export function pythonRound(value) {
+  const floor = Math.floor(value);
+  if (value - floor !== 0.5) return Math.round(value) || 0;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+export function median(values) {
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+// NumPy's percentile, interpolating linearly between the two nearest values.
+export function percentile(values, percent) {
+  const sorted = Float64Array.from(values).sort();
+  const place = (percent / 100) * (sorted.length - 1), below = Math.floor(place);
+  const above = Math.min(below + 1, sorted.length - 1), share = place - below;
+  return share >= 0.5 ? sorted[above] - (sorted[above] - sorted[below]) * (1 - share)
+    : sorted[below] + (sorted[above] - sorted[below]) * share;
+}
+
+// Every second row and column, as image[::2, ::2] takes them.
+export function everySecond(image) {
+  const values = [];
+  for (let row = 0; row < image.height; row += 2) {
+    for (let column = 0; column < image.width; column += 2) values.push(image.values[row * image.width + column]);
+  }
+  return values;
+}
+
+// Twin of Pillow's resize with BILINEAR, which prepare.resized uses: each output pixel averages the input
+// under a triangle as wide as the scale; across first, then down.
+export function resizeTo(image, width, height) {
+  let result = picture(image.width, image.height, Float32Array.from(image.values));
+  for (const [across, size] of [[true, width], [false, height]]) {
+    const inSize = across ? result.width : result.height;
+    if (size === inSize) continue;
+    const scale = inSize / size, support = Math.max(scale, 1);
+    const out = across ? picture(size, result.height) : picture(result.width, size);
+    const lines = across ? result.height : result.width;
+    for (let place = 0; place < size; place++) {
+      const centre = (place + 0.5) * scale;
+      const first = Math.max(Math.trunc(centre - support + 0.5), 0);
+      const last = Math.min(Math.trunc(centre + support + 0.5), inSize);
+      const weights = [];
+      let total = 0;
+      for (let x = first; x < last; x++) {
+        const distance = Math.abs((x - centre + 0.5) / support);
+        weights.push(distance < 1 ? 1 - distance : 0);
+        total += weights[weights.length - 1];
+      }
+      for (let line = 0; line < lines; line++) {
+        let sum = 0;
+        for (let x = first; x < last; x++) {
+          const index = across ? line * result.width + x : x * result.width + line;
+          sum += (total ? weights[x - first] / total : 0) * result.values[index];
+        }
+        out.values[across ? line * out.width + place : place * out.width + line] = sum;
+      }
+    }
+    result = out;
+  }
+  return result;
+}
+
+export function resized(image, scale) {
+  return resizeTo(image, Math.max(1, pythonRound(image.width * scale)), Math.max(1, pythonRound(image.height * scale)));
+}
+
+// Where a filter reaches past the picture's edge: SciPy's "nearest" repeats the edge, its "reflect" mirrors it.
+export const nearest = (index, size) => Math.min(Math.max(index, 0), size - 1);
+export function reflect(index, size) {
+  while (index < 0 || index >= size) index = index < 0 ? -index - 1 : 2 * size - index - 1;
+  return index;
+}
+
+// Twin of scipy.ndimage.percentile_filter(values, percent, size, mode="nearest").
+export function percentileFilter(image, percent, size) {
+  const result = picture(image.width, image.height);
+  const rank = percent === 100 ? size * size - 1 : Math.floor(size * size * percent / 100);
+  const window = new Float64Array(size * size);
+  for (let row = 0; row < image.height; row++) {
+    for (let column = 0; column < image.width; column++) {
+      let n = 0;
+      for (let i = 0; i < size; i++) {
+        const r = nearest(row - (size >> 1) + i, image.height);
+        for (let j = 0; j < size; j++) window[n++] = image.values[r * image.width + nearest(column - (size >> 1) + j, image.width)];
+      }
+      result.values[row * image.width + column] = window.sort()[rank];
+    }
+  }
+  return result;
+}
+
+// Twin of scipy.ndimage.maximum_filter(mask, size) on a mask of 0s and 1s, mode "reflect": down, then across.
+// A pixel becomes 1 when its window, size pixels from size / 2 before it, holds a 1; counting the 1s along
+// each line once makes that quick for any size.
+export function maximumFilter(mask, width, height, size) {
+  let result = Uint8Array.from(mask);
+  for (const [lines, length, at] of [[width, height, (line, i) => i * width + line],
+    [height, width, (line, i) => line * width + i]]) {
+    const source = result, before = new Int32Array(length + size);  // before[j]: the 1s before place j.
+    result = new Uint8Array(mask.length);
+    for (let line = 0; line < lines; line++) {
+      for (let j = 0; j < length + size - 1; j++) {
+        before[j + 1] = before[j] + source[at(line, reflect(j - (size >> 1), length))];
+      }
+      for (let i = 0; i < length; i++) result[at(line, i)] = before[i + size] > before[i] ? 1 : 0;
+    }
+  }
+  return result;
+}
+
+// Twin of scipy.ndimage.label: the connected pieces of a mask, numbered 1, 2, ... in the order they are met,
+// row by row; touching corners join pieces only when `corners` is true.
+export function label(mask, width, height, corners) {
+  const labels = new Int32Array(mask.length);
+  let count = 0;
+  const stack = [];
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || labels[start]) continue;
+    labels[start] = ++count;
+    stack.push(start);
+    while (stack.length) {
+      const at = stack.pop(), row = Math.floor(at / width), column = at % width;
+      for (let dr = -1; dr <= 1; dr++) {
+        for (let dc = -1; dc <= 1; dc++) {
+          if ((!corners && dr && dc) || (!dr && !dc)) continue;
+          const r = row + dr, c = column + dc, next = r * width + c;
+          if (r < 0 || r >= height || c < 0 || c >= width || !mask[next] || labels[next]) continue;
+          labels[next] = count;
+          stack.push(next);
+        }
+      }
+    }
+  }
+  return { labels, count };
+}
+
+// Twin of scipy.ndimage.find_objects: each piece's box, as {top, bottom, left, right}, bottom and right past it.
+export function boxes(labels, count, width) {
+  const found = Array.from({ length: count }, () => ({ top: Infinity, bottom: -1, left: Infinity, right: -1 }));
+  labels.forEach((piece, index) => {
+    if (!piece) return;
+    const box = found[piece - 1], row = Math.floor(index / width), column = index % width;
+    box.top = Math.min(box.top, row); box.bottom = Math.max(box.bottom, row + 1);
+    box.left = Math.min(box.left, column); box.right = Math.max(box.right, column + 1);
+  });
+  return found;
+}
+
+// Twin of scipy.ndimage.distance_transform_edt: for each pixel that is not 0, the distance to the nearest 0
+// (Felzenszwalb and Huttenlocher's method, a column at a time, then a row at a time).
+export function distanceTransform(mask, width, height) {
+  const squared = filled(Float64Array, mask.length, (i) => (mask[i] ? Infinity : 0));
+  const line = (get, set, size) => {
+    const f = filled(Float64Array, size, get);
+    const v = new Int32Array(size), z = new Float64Array(size + 1);
+    let k = 0;
+    v[0] = 0; z[0] = -Infinity; z[1] = Infinity;
+    for (let q = 1; q < size; q++) {
+      if (f[q] === Infinity) continue;
+      if (f[v[k]] === Infinity) { v[k] = q; continue; }
+      let s;
+      while ((s = ((f[q] + q * q) - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k])) <= z[k]) k--;
+      k++; v[k] = q; z[k] = s; z[k + 1] = Infinity;
+    }
+    if (f[v[0]] === Infinity) { for (let q = 0; q < size; q++) set(q, Infinity); return; }
+    k = 0;
+    for (let q = 0; q < size; q++) {
+      while (z[k + 1] < q) k++;
+      set(q, (q - v[k]) ** 2 + f[v[k]]);
+    }
+  };
+  for (let column = 0; column < width; column++) {
+    line((i) => squared[i * width + column], (i, value) => { squared[i * width + column] = value; }, height);
+  }
+  for (let row = 0; row < height; row++) {
+    line((i) => squared[row * width + i], (i, value) => { squared[row * width + i] = value; }, width);
+  }
+  return squared.map(Math.sqrt);
+}
+
+// Twin of SciPy's gaussian_filter, with its reach of 4 sigmas and "reflect" edges: down, then across.
+export function gaussianBlur(image, sigma) {
+  const radius = Math.floor(4 * sigma + 0.5);
+  const kernel = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-0.5 * (i - radius) ** 2 / (sigma * sigma)));
+  const total = kernel.reduce((a, b) => a + b);
+  let result = image;
+  for (const across of [false, true]) {
+    const source = result;
+    result = picture(image.width, image.height);
+    for (let row = 0; row < image.height; row++) {
+      for (let column = 0; column < image.width; column++) {
+        let sum = 0;
+        for (let k = -radius; k <= radius; k++) {
+          sum += kernel[k + radius] / total * (across
+            ? source.values[row * image.width + reflect(column + k, image.width)]
+            : source.values[reflect(row + k, image.height) * image.width + column]);
+        }
+        result.values[row * image.width + column] = sum;
+      }
+    }
+  }
+  return result;
+}
+
+
+// The largest of many numbers: Math.max(...values) fails on a whole picture's worth of them.
+export const largestOf = (values) => values.reduce((most, value) => Math.max(most, value), -Infinity);
+
+// Twin of Pillow's convert("L"): red, green, blue and alpha bytes to grey values 0..255, as a picture.
+export function greyFromRgba(rgba, width, height) {
+  return picture(width, height, filled(Float32Array, width * height,
+    (i) => (rgba[4 * i] * 19595 + rgba[4 * i + 1] * 38470 + rgba[4 * i + 2] * 7471 + 0x8000) >> 16));
+}

@@ -1,0 +1,195 @@
+// A drawing prepared as MNIST's digits were, with no page in it: the twin of lesson/prepare.py, step for
+// step, for the playground's pad. Each function names its twin; a change there needs the same change here.
+// tests/page/prepare.test.js holds each step, and the whole preparation of real photos and drawings, to
+// Python's within 1e-4 per pixel.
+
+import {
+  boxes, distanceTransform, everySecond, filled, gaussianBlur, label, largestOf, maximumFilter, median, percentile,
+  percentileFilter, picture, pythonRound, reflect, resized, resizeTo,
+} from "./image.js";
+
+// The same settings as lesson/prepare.py.
+export const FAINTEST_INK = 0.15, SMALLEST_DIGIT = 0.03, MNIST_STROKE = 0.14, THINNEST_STROKE = 0.08;
+export const INK_OVER_GRAIN = 3;
+
+// Twin of prepare.find_ink: how strongly each pixel is ink, and the spread of the paper's grain.
+export function findInk(grey) {
+  const some = everySecond(grey), middle = median(some);
+  const away = filled(Float32Array, some.length, (i) => some[i] - middle);
+  const darkInk = percentile(away.map((value) => -value), 99.5) > percentile(away, 99.5);
+  const small = resized(grey, Math.min(1, 32 / Math.max(grey.width, grey.height)));
+  const window = Math.max(3, pythonRound(Math.min(small.width, small.height) / 2));
+  const paper = resizeTo(percentileFilter(small, darkInk ? 90 : 10, window), grey.width, grey.height);
+  let ink = picture(grey.width, grey.height, filled(Float32Array, grey.values.length, (i) => darkInk
+    ? (paper.values[i] - grey.values[i]) / Math.max(paper.values[i], 1)
+    : (grey.values[i] - paper.values[i]) / Math.max(255 - paper.values[i], 1)));
+  const steps = [];
+  for (let row = 0; row < ink.height; row += 2) {
+    for (let column = 0; column + 1 < ink.width; column++) {
+      steps.push(Math.abs(Math.fround(ink.values[row * ink.width + column + 1] - ink.values[row * ink.width + column])));
+    }
+  }
+  const grain = 1.4826 * median(steps) / Math.sqrt(2);
+  const blur = Math.max(grey.width, grey.height) / 400;
+  if (blur >= 0.5) ink = gaussianBlur(ink, blur);
+  return { ink, grain };
+}
+
+// Twin of prepare.otsu_threshold.
+export function otsuThreshold(values) {
+  const counts = new Float64Array(256);
+  for (const value of values) counts[Math.min(255, Math.floor(value * 256))] += 1;
+  let below = 0, sumBelow = 0, best = -1, threshold = 0.5 / 256, sumAll = 0;
+  counts.forEach((n, index) => { sumAll += n * (index + 0.5) / 256; });
+  counts.forEach((n, index) => {
+    below += n;
+    sumBelow += n * (index + 0.5) / 256;
+    const above = values.length - below;
+    if (below === 0 || above === 0) return;
+    const spread = below * above * (sumBelow / below - (sumAll - sumBelow) / above) ** 2;
+    if (spread > best) { best = spread; threshold = (index + 0.5) / 256; }
+  });
+  return threshold;
+}
+
+// Twin of prepare.stroke_width.
+export function strokeWidth(mask, width, height) {
+  const distance = distanceTransform(mask, width, height);
+  const middles = [];
+  for (let row = 0; row < height; row++) {
+    for (let column = 0; column < width; column++) {
+      const here = distance[row * width + column];
+      if (!mask[row * width + column]) continue;
+      let most = -Infinity;
+      for (let dr = -1; dr <= 1; dr++) {
+        for (let dc = -1; dc <= 1; dc++) most = Math.max(most, distance[reflect(row + dr, height) * width + reflect(column + dc, width)]);
+      }
+      if (here === most) middles.push(here);
+    }
+  }
+  return 2 * median(middles);
+}
+
+// What prepare.BLANK says: the page says its own words for a blank pad.
+export const BLANK = "looks blank: no digit found; write darker and larger, and keep glare off the ink";
+
+// Twin of prepare.largest_mark: the ink cropped to its largest mark, 0..1, and how many similar marks were left out.
+export function largestMark({ ink: found, grain }) {
+  const { width, height } = found;
+  const ink = found.values.map((value) => Math.min(Math.max(value, 0), 1));
+  if (largestOf(ink) < Math.max(FAINTEST_INK, INK_OVER_GRAIN * grain)) throw new Error(BLANK);
+  const level = Math.max(otsuThreshold(ink), FAINTEST_INK / 2);
+  const pieces = label(ink.map((value) => (value > level ? 1 : 0)), width, height, true);
+  if (pieces.count === 0) throw new Error(BLANK);
+  const mass = new Float64Array(pieces.count);
+  pieces.labels.forEach((piece, index) => { if (piece) mass[piece - 1] += ink[index]; });
+  // A long piece along the picture's edge is the edge of the page, or a shadow.
+  const pieceBoxes = boxes(pieces.labels, pieces.count, width);
+  const alongEdge = pieceBoxes.map((box) =>
+    ((box.top === 0 || box.bottom === height) && box.right - box.left > 0.6 * width) ||
+    ((box.left === 0 || box.right === width) && box.bottom - box.top > 0.6 * height));
+  if (!alongEdge.every(Boolean)) alongEdge.forEach((edge, piece) => { if (edge) mass[piece] = 0; });
+  const heaviest = largestOf(mass);
+  const strokes = filled(Uint8Array, ink.length, (i) => (pieces.labels[i] && mass[pieces.labels[i] - 1] >= 0.05 * heaviest ? 1 : 0));
+  // Pieces close together are one mark.
+  const largest = pieceBoxes[mass.indexOf(heaviest)];
+  const reach = Math.max(1, pythonRound(0.5 * Math.max(largest.bottom - largest.top, largest.right - largest.left)));
+  const marks = label(maximumFilter(strokes, width, height, reach), width, height, false);
+  let markMass = new Float64Array(marks.count);
+  marks.labels.forEach((mark, index) => { if (mark) markMass[mark - 1] += ink[index] * strokes[index]; });
+  const markBoxes = boxes(marks.labels, marks.count, width);
+  const insideFrame = markBoxes.map((box) => box.top > 0 && box.left > 0 && box.bottom < height && box.right < width);
+  const most = largestOf(markMass);
+  if (largestOf(markMass.map((value, i) => value * insideFrame[i])) >= 0.25 * most) {
+    markMass = markMass.map((value, i) => value * insideFrame[i]);
+  }
+  const chosen = markMass.indexOf(largestOf(markMass));
+  const sizes = markBoxes.map((box) => Math.max(box.bottom - box.top, box.right - box.left));
+  let others = 0;
+  markBoxes.forEach((_, i) => {
+    if (i !== chosen && insideFrame[i] && sizes[i] >= 0.5 * sizes[chosen] && markMass[i] >= 0.1 * markMass[chosen]) others++;
+  });
+  // What is left of the paper, and the ink's strongest, which becomes 1 as in MNIST.
+  const paperValues = [];
+  for (let row = 0; row < height; row += 2) {
+    for (let column = 0; column < width; column += 2) {
+      if (!strokes[row * width + column]) paperValues.push(ink[row * width + column]);
+    }
+  }
+  const paper = paperValues.length ? median(Float32Array.from(paperValues)) : 0;
+  const mark = filled(Uint8Array, ink.length, (i) => (strokes[i] && marks.labels[i] === chosen + 1 ? 1 : 0));
+  let strong = 0;
+  mark.forEach((inMark, i) => { if (inMark) strong = Math.max(strong, ink[i]); });
+  const region = maximumFilter(filled(Uint8Array, ink.length, (i) => (marks.labels[i] === chosen + 1 ? 1 : 0)), width, height,
+    reach);
+  let top = height, bottom = -1, left = width, right = -1;
+  for (let row = 0; row < height; row++) {
+    for (let column = 0; column < width; column++) {
+      const i = row * width + column;
+      if (mark[i] || (region[i] && ink[i] > paper + 0.2 * (strong - paper))) {
+        top = Math.min(top, row); bottom = Math.max(bottom, row);
+        left = Math.min(left, column); right = Math.max(right, column);
+      }
+    }
+  }
+  if (Math.max(bottom - top, right - left) + 1 < SMALLEST_DIGIT * Math.max(width, height)) throw new Error(BLANK);
+  const cropWidth = right - left + 1, cropHeight = bottom - top + 1;
+  let digit = picture(cropWidth, cropHeight);
+  const cropped = new Uint8Array(cropWidth * cropHeight);
+  for (let row = 0; row < cropHeight; row++) {
+    for (let column = 0; column < cropWidth; column++) {
+      const i = (top + row) * width + left + column;
+      const value = (ink[i] - paper) / Math.max(strong - paper, 1e-6) * region[i];
+      digit.values[row * cropWidth + column] = Math.min(Math.max(value, 0), 1);
+      cropped[row * cropWidth + column] = mark[i];
+    }
+  }
+  // A pen draws far thinner strokes than MNIST's: thicken thin ones, as if drawn with a round marker.
+  const size = Math.max(cropWidth, cropHeight), stroke = strokeWidth(cropped, cropWidth, cropHeight);
+  if (stroke < THINNEST_STROKE * size) {
+    const thicker = (MNIST_STROKE * size - stroke) / 2, margin = Math.trunc(thicker) + 2;
+    const paddedWidth = cropWidth + 2 * margin, paddedHeight = cropHeight + 2 * margin;
+    const away = new Uint8Array(paddedWidth * paddedHeight).fill(1);
+    const padded = picture(paddedWidth, paddedHeight);
+    for (let row = 0; row < cropHeight; row++) {
+      for (let column = 0; column < cropWidth; column++) {
+        const i = (row + margin) * paddedWidth + column + margin;
+        away[i] = cropped[row * cropWidth + column] ? 0 : 1;
+        padded.values[i] = digit.values[row * cropWidth + column];
+      }
+    }
+    const distance = distanceTransform(away, paddedWidth, paddedHeight);
+    padded.values.forEach((value, i) => {
+      padded.values[i] = Math.max(value, Math.min(Math.max(thicker + 1 - distance[i], 0), 1));
+    });
+    digit = padded;
+  }
+  return { digit, others };
+}
+
+// Twin of prepare.centre_of_mass: the row and column of the ink's centre of mass.
+export function centreOfMass(image) {
+  let total = 0, rowMass = 0, columnMass = 0;
+  image.values.forEach((value, i) => {
+    total += value; rowMass += Math.floor(i / image.width) * value; columnMass += (i % image.width) * value;
+  });
+  return [rowMass / total, columnMass / total];
+}
+
+// Twin of prepare.prepare_image: the 28x28 pixels, 0..1, the perceptron sees, and how many other marks of
+// similar size were left out.
+export function prepareImage(grey) {
+  let { digit, others } = largestMark(findInk(grey));
+  digit = resized(digit, 20 / Math.max(digit.width, digit.height));
+  const [row, column] = centreOfMass(digit);
+  const top = Math.min(Math.max(pythonRound(14 - row), 0), 28 - digit.height);
+  const left = Math.min(Math.max(pythonRound(14 - column), 0), 28 - digit.width);
+  const frame = new Float32Array(28 * 28);
+  for (let row = 0; row < digit.height; row++) {
+    for (let column = 0; column < digit.width; column++) {
+      frame[(top + row) * 28 + left + column] = digit.values[row * digit.width + column];
+    }
+  }
+  const strongest = largestOf(frame);
+  return { pixels: frame.map((value) => value / strongest), others };
+}

@@ -1,0 +1,31 @@
+// lesson/prepare.js against lesson/prepare.py, step by step, on photos of real digits and on drawings.
+
+import test from "node:test";
+import assert from "node:assert/strict";
+import { findInk, largestMark, prepareImage } from "../../lesson/prepare.js";
+import { fixture, largestDifference } from "./fixtures.js";
+
+for (const { name, grey: read, ink, grain, digit, others, pixels, error } of fixture("prepare")) {
+  test(`${name}: prepared as lesson/prepare.py prepares it`, () => {
+    const grey = { width: read.width, height: read.height, values: Float32Array.from(read.values) };
+    if (error !== undefined && grain === undefined) {
+      assert.throws(() => findInk(grey), { message: error });
+      return;
+    }
+    const found = findInk(grey);
+    // The ink is a share of how far the paper could go, 0..1: 1e-5 of it is float32's rounding, summed.
+    if (ink) assert.ok(largestDifference(found.ink.values, ink.values) < 1e-5, "the ink");
+    assert.ok(Math.abs(found.grain - grain) <= 1e-6 * Math.max(grain, 1e-3), "the grain");
+    if (error !== undefined) {
+      assert.throws(() => largestMark(found), { message: error });
+      assert.throws(() => prepareImage(grey), { message: error });
+      return;
+    }
+    const mark = largestMark(found);
+    assert.deepEqual([mark.digit.width, mark.digit.height, mark.others], [digit.width, digit.height, others]);
+    assert.ok(largestDifference(mark.digit.values, digit.values) < 1e-4, "the cropped digit");
+    const prepared = prepareImage(grey);
+    assert.ok(largestDifference(prepared.pixels, pixels.values) < 1e-4, "the 28x28 pixels");
+    assert.equal(prepared.others, others);
+  });
+}
