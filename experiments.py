@@ -7,9 +7,9 @@
 learning-rate: "too slow ... will take too long to learn the optimal weights",
 and "too fast we may skip over the optimal weights". Both perceptrons train at
 learning rates from 0.001 to 10 on four fifths of the training digits, and are
-checked on the last fifth, the validation digits. The rate that does best
-there is chosen, and only that model is checked, once, on the held-out digits:
-choosing on the held-out digits would make their score look better than it is.
+checked on the last fifth, the tuning digits. The rate that does best there is
+chosen, and only that model is checked, once, on the held-out digits: choosing
+on the held-out digits would make their score look better than it is.
 
 data-preparation: both perceptrons train on raw 0..255 pixels, and on pixels
 scaled to 0..1: the sigmoid at the scripts' learning rate of 0.5, the linear
@@ -42,7 +42,7 @@ sigmoid = scripts.load("perceptron-sigmoid.py")
 EXPERIMENTS = ["learning-rate", "data-preparation", "more-data"]
 LEARNING_RATES = [0.001, 0.01, 0.03, 0.1, 0.5, 1.0, 3.0, 10.0]  # 0.5 is the scripts' rate
 TRAINING_PARTS = [16, 8, 4, 2, 1]  # The first 1/16, 1/8, 1/4, 1/2 and all of the training digits
-VALIDATION_PART = 5  # learning-rate chooses on the last fifth of the training digits
+TUNING_PART = 5  # learning-rate chooses on the last fifth of the training digits, the tuning digits
 EPOCHS = sigmoid.EPOCHS
 # Each model's rate for data-preparation: one at which it learns from scaled
 # pixels. The linear unit blows up at the scripts' 0.5 whatever the pixels.
@@ -82,32 +82,38 @@ def prepared(script, digits, scale=True):
     return x_train, y_train, x_test, y_test
 
 
+def split_off_tuning_digits(x_train, y_train):
+    """The training digits in two: the first four fifths to train on, and the last fifth, the tuning digits,
+    to choose the learning rate on. Returns (x, y) for each."""
+    cut = len(x_train) - len(x_train) // TUNING_PART
+    return (x_train[:cut], y_train[:cut]), (x_train[cut:], y_train[cut:])
+
+
 def short(result):
     return report.percent(result["accuracy"]) + (" blew up" if result["blew_up"] else "")
 
 
 def learning_rate_results(digits, epochs, seed, rates):
-    """Both perceptrons at each rate, checked on the validation digits, printed a row per rate; then each
+    """Both perceptrons at each rate, checked on the tuning digits, printed a row per rate; then each
     model's best rate, checked once on the held-out digits.
 
-    Returns {"validation": {model name: [result for each rate]}, "chosen": {model name: {"rate": the
+    Returns {"tuning": {model name: [result for each rate]}, "chosen": {model name: {"rate": the
     best rate, "accuracy": its held-out accuracy}}}.
     """
     data = {script: prepared(script, digits) for script in (single, sigmoid)}
-    validation = {name_of(script): [] for script in data}
+    tuning = {name_of(script): [] for script in data}
     best = {}
-    print(f"{'learning rate':>13}" + "".join(f"{name:>22}" for name in validation))
+    print(f"{'learning rate':>13}" + "".join(f"{name:>22}" for name in tuning))
     for rate in rates:
         for script, (x_train, y_train, _, _) in data.items():
-            # Train on the first four fifths of the training digits, check on the last fifth.
-            cut = len(x_train) - len(x_train) // VALIDATION_PART
-            result, model = train(script, (x_train[:cut], y_train[:cut], x_train[cut:], y_train[cut:]),
-                                  rate, epochs, seed)
-            validation[name_of(script)].append(result)
+            (x_four_fifths, y_four_fifths), (x_tuning, y_tuning) = split_off_tuning_digits(x_train, y_train)
+            result, model = train(script, (x_four_fifths, y_four_fifths, x_tuning, y_tuning), rate, epochs,
+                                  seed)
+            tuning[name_of(script)].append(result)
             # A model that blew up is no candidate, however its nan outputs happen to score.
-            if not result["blew_up"] and (script not in best or result["accuracy"] > best[script]["validation"]):
-                best[script] = {"rate": rate, "validation": result["accuracy"], "weights": model.get_weights()}
-        print(f"{rate:>13g}" + "".join(f"{short(runs[-1]):>22}" for runs in validation.values()), flush=True)
+            if not result["blew_up"] and (script not in best or result["accuracy"] > best[script]["tuning"]):
+                best[script] = {"rate": rate, "tuning": result["accuracy"], "weights": model.get_weights()}
+        print(f"{rate:>13g}" + "".join(f"{short(runs[-1]):>22}" for runs in tuning.values()), flush=True)
 
     print()
     chosen = {}
@@ -116,9 +122,9 @@ def learning_rate_results(digits, epochs, seed, rates):
         model = scripts.COMPILED[script.__name__]  # Trained again since; its best weights were kept.
         model.set_weights(choice["weights"])
         chosen[name_of(script)] = {"rate": choice["rate"], "accuracy": accuracy(model, x_test, y_test)}
-        print(f"{name_of(script)}: best at {choice['rate']:g} on the validation digits; checked once on the "
+        print(f"{name_of(script)}: best at {choice['rate']:g} on the tuning digits; checked once on the "
               f"held-out digits, {report.percent(chosen[name_of(script)]['accuracy'])}.")
-    return {"validation": validation, "chosen": chosen}
+    return {"tuning": tuning, "chosen": chosen}
 
 
 def data_preparation_results(digits, epochs, seed):
@@ -156,7 +162,7 @@ def more_data_results(digits, epochs, seed, parts):
 def draw_learning_rates(path, results, rates, baseline_accuracy):
     figure = Figure(figsize=(8, 4.8), dpi=100, layout="constrained")
     axes = figure.subplots()
-    chosen, results = results["chosen"], results["validation"]
+    chosen, results = results["chosen"], results["tuning"]
     for name, runs in results.items():
         accuracy = [100 * run["accuracy"] for run in runs]
         line, = axes.plot(rates, accuracy, marker="o", label=name)
@@ -171,8 +177,8 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
     # Mark where the sigmoid works best, and where it is too slow or too fast.
     sigmoid_accuracy = np.array([run["accuracy"] for run in results[name_of(sigmoid)]])
     best = rates.index(chosen[name_of(sigmoid)]["rate"])
-    # The point is its score on the validation digits; the chosen model's held-out score is another number.
-    axes.annotate(f"best on the validation digits: {report.percent(sigmoid_accuracy[best])}\n"
+    # The point is its score on the tuning digits; the chosen model's held-out score is another number.
+    axes.annotate(f"best on the tuning digits: {report.percent(sigmoid_accuracy[best])}\n"
                   f"that model on the held-out digits: {report.percent(chosen[name_of(sigmoid)]['accuracy'])}",
                   (rates[best], 100 * sigmoid_accuracy[best]), xytext=(0, 8), textcoords="offset points",
                   ha="center", fontsize=8)
@@ -188,7 +194,7 @@ def draw_learning_rates(path, results, rates, baseline_accuracy):
     top = max(100 * run["accuracy"] for runs in results.values() for run in runs)
     axes.set_ylim(100 * baseline_accuracy - 2, top + 2)
     axes.set_xlabel("learning rate")
-    axes.set_ylabel("accuracy on the validation digits (%)")
+    axes.set_ylabel("accuracy on the tuning digits (%)")
     axes.set_title("Accuracy against learning rate")
     axes.legend(fontsize=8)
     pictures.save_figure(figure, path)
@@ -240,7 +246,7 @@ def main(argv=None):
     digits = data.load(args.data)
     (x_train, _), _ = digits
     # Each experiment trains on parts of the training digits, and no part may be empty.
-    fewest = {"learning-rate": VALIDATION_PART, "more-data": max(TRAINING_PARTS)}.get(args.experiment, 1)
+    fewest = {"learning-rate": TUNING_PART, "more-data": max(TRAINING_PARTS)}.get(args.experiment, 1)
     if len(x_train) < fewest:
         raise InputError(f"{args.experiment} needs at least {fewest} training digits, and --data has "
                          f"{len(x_train):,}; use more, or --data sample")
@@ -248,14 +254,14 @@ def main(argv=None):
     path = os.path.join(args.out, f"{args.experiment}.png")
 
     if args.experiment == "learning-rate":
-        x_train = prepared(sigmoid, digits)[0]
-        cut = len(x_train) - len(x_train) // VALIDATION_PART
+        x_train, y_train, _, _ = prepared(sigmoid, digits)
+        (x_four_fifths, _), (x_tuning, y_tuning) = split_off_tuning_digits(x_train, y_train)
         print(f"Both perceptrons at each learning rate, {report.plural(args.epochs, 'epoch')}, seed {args.seed}. "
-              f"Each trains on the first {cut:,} training digits;")
-        print(f"the table gives its accuracy on the other {len(x_train) - cut:,}, the validation digits:")
+              f"Each trains on the first {len(x_four_fifths):,} training digits;")
+        print(f"the table gives its accuracy on the other {len(x_tuning):,}, the tuning digits:")
         results = learning_rate_results(digits, args.epochs, args.seed, LEARNING_RATES)
-        baseline_accuracy = report.always_not_five(prepared(sigmoid, digits)[1][cut:])
-        print(f'Always answering "not five" scores {report.percent(baseline_accuracy)} of the validation digits.')
+        baseline_accuracy = report.always_not_five(y_tuning)
+        print(f'Always answering "not five" scores {report.percent(baseline_accuracy)} of the tuning digits.')
         draw_learning_rates(path, results, LEARNING_RATES, baseline_accuracy)
         command_line.print_written("Picture written:", [path])
         return results

@@ -13,6 +13,7 @@ from lesson import report, scripts
 
 import pytest
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 BASELINE = 0.9
 
 
@@ -43,8 +44,8 @@ def picture_written(printed, name):
 
 def test_learning_rate_too_large_blows_up_the_linear_unit_and_too_small_is_slow(ran):
     results, printed = ran["learning-rate"]["results"], ran["learning-rate"]["printed"]
-    (linear_slow, linear_fast), (sigmoid_slow, sigmoid_fast) = results["validation"].values()
-    baseline = float(re.search(r'"not five" scores ([\d.]+)% of the validation digits', printed).group(1)) / 100
+    (linear_slow, linear_fast), (sigmoid_slow, sigmoid_fast) = results["tuning"].values()
+    baseline = float(re.search(r'"not five" scores ([\d.]+)% of the tuning digits', printed).group(1)) / 100
     # Too large: at the scripts' 0.5 the linear unit blows up, and calls every digit "not five"; the sigmoid learns.
     assert linear_fast["blew_up"] and linear_fast["accuracy"] == pytest.approx(baseline, abs=0.0005)
     assert not sigmoid_fast["blew_up"] and sigmoid_fast["accuracy"] >= baseline + 0.03
@@ -57,28 +58,42 @@ def test_learning_rate_too_large_blows_up_the_linear_unit_and_too_small_is_slow(
     assert picture_written(printed, "learning-rate")
 
 
-def test_learning_rate_is_chosen_on_the_validation_digits_and_checked_once_on_the_held_out(ran):
+def test_learning_rate_is_chosen_on_the_tuning_digits_and_checked_once_on_the_held_out(ran):
     results, printed = ran["learning-rate"]["results"], ran["learning-rate"]["printed"]
-    # The choice is each model's best on the validation digits, not on the held-out digits; a run
+    # The choice is each model's best on the tuning digits, not on the held-out digits; a run
     # that blew up is never chosen.
     assert {name: choice["rate"] for name, choice in results["chosen"].items()} == {
         "Linear perceptron": 0.001, "Sigmoid perceptron": 0.5}
-    assert "the table gives its accuracy on the other 800, the validation digits" in printed
+    assert "the table gives its accuracy on the other 800, the tuning digits" in printed
     for name, choice in results["chosen"].items():
-        line = (f"{name}: best at {choice['rate']:g} on the validation digits; checked once on the held-out "
+        line = (f"{name}: best at {choice['rate']:g} on the tuning digits; checked once on the held-out "
                 f"digits, {report.percent(choice['accuracy'])}.")
         assert printed.count(line) == 1
 
 
-def test_learning_rate_picture_tells_the_validation_score_from_the_held_out_one(ran, tmp_path):
+def test_learning_rate_picture_tells_the_tuning_score_from_the_held_out_one(ran, tmp_path):
     experiments = scripts.load("experiments.py")
     results = ran["learning-rate"]["results"]
     figure = experiments.draw_learning_rates(tmp_path / "rates.png", results, [0.001, 0.5], BASELINE)
     texts = [text.get_text() for text in figure.axes[0].texts]
-    validation = results["validation"]["Sigmoid perceptron"][1]["accuracy"]
+    tuning = results["tuning"]["Sigmoid perceptron"][1]["accuracy"]
     held_out = results["chosen"]["Sigmoid perceptron"]["accuracy"]
-    assert (f"best on the validation digits: {report.percent(validation)}\n"
+    assert (f"best on the tuning digits: {report.percent(tuning)}\n"
             f"that model on the held-out digits: {report.percent(held_out)}") in texts
+    assert figure.axes[0].get_ylabel() == "accuracy on the tuning digits (%)"
+
+
+def test_docs_show_the_sentences_the_learning_rate_experiment_prints(ran):
+    """docs/experiments.md shows what a full run printed. Each of its sentences, numbers aside, is one that the
+    run here printed too, so that a set of digits cannot be renamed in one of them only."""
+    def words(line):
+        return " ".join(re.sub(r"\d[\d,.]*", "N", line).split())
+
+    docs = (ROOT / "docs" / "experiments.md").read_text()
+    shown = docs.split("<!-- output of experiments.py learning-rate -->\n```text\n", 1)[1].split("```", 1)[0]
+    sentences = [words(line) for line in shown.splitlines() if re.search(r"[a-z]{4}", line)]
+    printed = {words(line) for line in ran["learning-rate"]["printed"].splitlines()}
+    assert len(sentences) >= 5 and not set(sentences) - printed, set(sentences) - printed
 
 
 def test_scaled_pixels_beat_raw_pixels(ran):
