@@ -14,6 +14,8 @@ playground's pad: a change here needs the same change there, and
 tests/test_page_rooms.py holds the two together.
 """
 
+import warnings
+
 from lesson.command_line import InputError
 
 import numpy as np
@@ -41,13 +43,18 @@ BLANK = "looks blank: no digit found; write darker and larger, and keep glare of
 def read_image(path):
     """Read an image as grey values 0..255, at most WORKING_SIDE pixels on its longer side."""
     try:
-        with PIL.Image.open(path) as image:
+        with warnings.catch_warnings():
+            # Pillow warns of a picture of over 89 million pixels, which could fill the memory. This one is
+            # made smaller as it is read (see shrunk); one of over twice that many is refused, below.
+            warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)
+            image = PIL.Image.open(path)
+        with image:
             # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size directly, which is fast.
             image.draft("RGB", (WORKING_SIDE, WORKING_SIDE))
-            # Phones store a photo's rotation beside the pixels; apply it.
-            image = PIL.ImageOps.exif_transpose(image)
+            # Phones store a photo's rotation beside the pixels; apply it, without a copy.
+            PIL.ImageOps.exif_transpose(image, in_place=True)
             size = image.size
-            grey = grey_values(image)
+            grey = grey_values(shrunk(image))
     except FileNotFoundError:
         raise InputError("no such file")
     except IsADirectoryError:
@@ -68,6 +75,20 @@ def read_image(path):
         raise InputError(f"is {size[0]}x{size[1]} pixels, too small or too narrow to hold a digit; save the digit "
                          "larger, such as 28x28 pixels like MNIST's")
     return grey
+
+
+def shrunk(image):
+    """A picture far larger than WORKING_SIDE, made WORKING_SIDE pixels on its longer side by Pillow, in its
+    own mode, before it becomes floats: as floats, 10,000 x 9,000 pixels would take 360 MB at every step."""
+    if max(image.size) <= 3 * WORKING_SIDE:
+        return image  # As floats, at most 13 MB; resized smoothly after.
+    if image.mode in ("1", "P", "PA") or "transparency" in image.info:
+        # Pillow resizes a palette's colours, or single bits, by keeping the nearest pixel, which can drop a
+        # thin stroke, and a see-through colour would blend away: first grey, or colours and opacity, as
+        # grey_values reads them.
+        image = image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "L")
+    image.thumbnail((WORKING_SIDE, WORKING_SIDE), PIL.Image.Resampling.BILINEAR, reducing_gap=None)
+    return image
 
 
 def grey_values(image):

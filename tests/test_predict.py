@@ -1,7 +1,10 @@
 """--save-model and predict.py: the perceptron's verdict on digits saved as images."""
 
+import json
 import pathlib
 import re
+import subprocess
+import sys
 import warnings
 
 from lesson import command_line, prepare, report, saved
@@ -12,6 +15,8 @@ import PIL.Image
 import pytest
 
 from conftest import WRITE_ONLY, needs_write_only
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def write_digit(pixels, path, style, size):
@@ -300,6 +305,51 @@ def test_a_picture_too_small_or_too_narrow_for_a_digit_gets_one_line_and_no_warn
         f"{tmp_path / name}: error: is {width}x{height} pixels, too small or too narrow to hold a digit; save the "
         "digit larger, such as 28x28 pixels like MNIST's" for name, (width, height) in tiny.items()]
     assert captured.out.startswith(f"{good}: ")
+
+
+# Reads a picture in a Python of its own, and says how far its memory peaked above what the imports took.
+# Linux's peak for the program, VmHWM, starts afresh with it; getrusage's ru_maxrss would start from the
+# peak of the Python that started it, these tests' own, with Keras in it.
+HUGE_READ = r"""
+import json, re, sys, warnings
+sys.path.insert(0, sys.argv[1])
+from lesson import prepare
+
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\s*(\d+) kB", status.read()).group(1)) / 1024
+
+
+imported = peak_mb()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    grey = prepare.read_image(sys.argv[2])
+pixels, _ = prepare.prepare_image(grey)
+print(json.dumps({"above_imports": peak_mb() - imported, "warnings": [str(warning.message) for warning in caught],
+                  "shape": grey.shape, "pixels": pixels.tolist()}))
+"""
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/status").exists(), reason="measures memory as Linux counts it")
+def test_a_huge_picture_is_made_smaller_as_it_is_read_with_no_warning(sample, tmp_path):
+    """10,000 x 9,000 grey pixels: over Pillow's limit for a warning, and 360 MB as floats."""
+    (x_train, digits_train), _ = sample
+    five = x_train[np.flatnonzero(digits_train == 5)[0]]
+    canvas = PIL.Image.new("L", (10_000, 9_000), 255)
+    canvas.paste(PIL.Image.fromarray(255 - five).resize((5000, 5000), PIL.Image.Resampling.BILINEAR), (2500, 2000))
+    canvas.save(tmp_path / "huge.png")
+    del canvas
+    ran = subprocess.run([sys.executable, "-c", HUGE_READ, str(ROOT), str(tmp_path / "huge.png")],
+                         capture_output=True, text=True, check=True)
+    read = json.loads(ran.stdout)
+    assert ran.stderr == "" and read["warnings"] == []
+    assert read["shape"] == [540, 600]  # At most 600 pixels on the longer side, as every picture.
+    assert read["above_imports"] <= 300
+    # What the perceptron sees is what it sees in the same five, drawn small.
+    write_digit(five, tmp_path / "small.png", "dark on white", 120)
+    small, _ = prepare.prepare_image(prepare.read_image(tmp_path / "small.png"))
+    assert np.corrcoef(np.ravel(read["pixels"]), small.ravel())[0, 1] > 0.95
 
 
 @needs_write_only
