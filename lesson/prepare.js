@@ -176,20 +176,36 @@ export function centreOfMass(image) {
   return [rowMass / total, columnMass / total];
 }
 
+// Twin of prepare.prepare_steps: each step of turning a picture of one digit into the 28x28 pixels the
+// perceptron sees. Leaving a step out shows what it does: crop: false scales the whole picture, centre: false
+// puts the digit in the frame's top left corner, scale: false leaves the pixels 0..255. Returns {ink, cropped,
+// scaled, pixels, others}: pictures, but pixels, a Float32Array of 784, and others, how many other marks of
+// similar size were left out.
+export function prepareSteps(grey, { crop = true, centre = true, scale = true } = {}) {
+  const found = findInk(grey);
+  let { digit: cropped, others } = largestMark(found);
+  const ink = picture(grey.width, grey.height, found.ink.values.map((value) => Math.min(Math.max(value, 0), 1)));
+  if (!crop) cropped = ink;
+  const scaled = resized(cropped, 20 / Math.max(cropped.width, cropped.height));
+  let top = 0, left = 0;
+  if (centre) {
+    const [row, column] = centreOfMass(scaled);
+    top = Math.min(Math.max(pythonRound(14 - row), 0), 28 - scaled.height);
+    left = Math.min(Math.max(pythonRound(14 - column), 0), 28 - scaled.width);
+  }
+  const frame = new Float32Array(28 * 28);
+  for (let row = 0; row < scaled.height; row++) {
+    for (let column = 0; column < scaled.width; column++) {
+      frame[(top + row) * 28 + left + column] = scaled.values[row * scaled.width + column];
+    }
+  }
+  const strongest = largestOf(frame), most = scale ? 1 : 255;
+  return { ink, cropped, scaled, pixels: frame.map((value) => value / strongest * most), others };
+}
+
 // Twin of prepare.prepare_image: the 28x28 pixels, 0..1, the perceptron sees, and how many other marks of
 // similar size were left out.
 export function prepareImage(grey) {
-  let { digit, others } = largestMark(findInk(grey));
-  digit = resized(digit, 20 / Math.max(digit.width, digit.height));
-  const [row, column] = centreOfMass(digit);
-  const top = Math.min(Math.max(pythonRound(14 - row), 0), 28 - digit.height);
-  const left = Math.min(Math.max(pythonRound(14 - column), 0), 28 - digit.width);
-  const frame = new Float32Array(28 * 28);
-  for (let row = 0; row < digit.height; row++) {
-    for (let column = 0; column < digit.width; column++) {
-      frame[(top + row) * 28 + left + column] = digit.values[row * digit.width + column];
-    }
-  }
-  const strongest = largestOf(frame);
-  return { pixels: frame.map((value) => value / strongest), others };
+  const { pixels, others } = prepareSteps(grey);
+  return { pixels, others };
 }

@@ -244,24 +244,47 @@ def centre_of_mass(digit):
     return (rows * digit).sum() / total, (columns * digit).sum() / total
 
 
+def prepare_steps(grey, crop=True, centre=True, scale=True):
+    """Each step of turning a picture of one digit into 28x28 pixels the way MNIST's were made.
+
+    A step can be left out, to see what it does, as the playground lets a
+    learner do: crop=False scales the whole picture, not only its digit;
+    centre=False puts the digit in the frame's top left corner, not its
+    centre of mass in the middle; scale=False leaves the pixels 0..255, not
+    0..1, which the perceptron never saw in training.
+
+    Returns a dict: "ink", how strongly each pixel is ink, 0..1; "cropped",
+    the digit cut out; "scaled", 20 pixels on its longer side; "pixels", the
+    28x28 the perceptron sees; and "others", how many other marks of similar
+    size were left out.
+    """
+    ink, grain = find_ink(grey)
+    cropped, others = largest_mark(ink, grain)
+    ink = np.clip(ink, 0, 1)
+    if not crop:
+        cropped = ink
+
+    # Scale the longer side to 20 pixels, keeping the shape.
+    scaled = resized(cropped, 20 / max(cropped.shape))
+
+    # Place it in a 28x28 frame with its centre of mass at the centre.
+    top = left = 0
+    if centre:
+        centre_row, centre_column = centre_of_mass(scaled)
+        top = min(max(round(14 - centre_row), 0), 28 - scaled.shape[0])
+        left = min(max(round(14 - centre_column), 0), 28 - scaled.shape[1])
+    frame = np.zeros((28, 28), dtype=np.float32)
+    frame[top:top + scaled.shape[0], left:left + scaled.shape[1]] = scaled
+
+    # Scale to 0..1, with the strongest ink at 1, like a scaled MNIST digit.
+    pixels = frame / frame.max() * (1 if scale else 255)
+    return {"ink": ink, "cropped": cropped, "scaled": scaled, "pixels": pixels, "others": others}
+
+
 def prepare_image(grey):
     """Turn a picture of one digit into 28x28 pixels the way MNIST's were made.
 
     Returns the pixels and how many other marks of similar size were left out.
     """
-    digit, others = largest_mark(*find_ink(grey))
-
-    # Scale the longer side to 20 pixels, keeping the shape.
-    digit = resized(digit, 20 / max(digit.shape))
-
-    # Place it in a 28x28 frame with its centre of mass at the centre.
-    centre_row, centre_column = centre_of_mass(digit)
-    top = round(14 - centre_row)
-    left = round(14 - centre_column)
-    top = min(max(top, 0), 28 - digit.shape[0])
-    left = min(max(left, 0), 28 - digit.shape[1])
-    frame = np.zeros((28, 28), dtype=np.float32)
-    frame[top:top + digit.shape[0], left:left + digit.shape[1]] = digit
-
-    # Scale to 0..1, with the strongest ink at 1, like a scaled MNIST digit.
-    return frame / frame.max(), others
+    steps = prepare_steps(grey)
+    return steps["pixels"], steps["others"]

@@ -299,6 +299,9 @@ def pictures():
             digit, others = prepare.largest_mark(ink, grain)
             case.update(digit=digit, others=others)
             case["pixels"], _ = prepare.prepare_image(grey)
+            # Each step left out in turn, as the playground lets a learner do.
+            case["without"] = {step: prepare.prepare_steps(grey, **{step: False})["pixels"]
+                               for step in ("crop", "centre", "scale")}
         except Exception as error:  # noqa: BLE001  Its message is what the page must say too.
             case["error"] = str(error)
         fixture.append(case)

@@ -2,10 +2,10 @@
 
 import test from "node:test";
 import assert from "node:assert/strict";
-import { findInk, largestMark, prepareImage } from "../../lesson/prepare.js";
+import { findInk, largestMark, prepareImage, prepareSteps } from "../../lesson/prepare.js";
 import { fixture, largestDifference } from "./fixtures.js";
 
-for (const { name, grey: read, ink, grain, digit, others, pixels, error } of fixture("prepare")) {
+for (const { name, grey: read, ink, grain, digit, others, pixels, without, error } of fixture("prepare")) {
   test(`${name}: prepared as lesson/prepare.py prepares it`, () => {
     const grey = { width: read.width, height: read.height, values: Float32Array.from(read.values) };
     if (error !== undefined && grain === undefined) {
@@ -27,5 +27,10 @@ for (const { name, grey: read, ink, grain, digit, others, pixels, error } of fix
     const prepared = prepareImage(grey);
     assert.ok(largestDifference(prepared.pixels, pixels.values) < 1e-4, "the 28x28 pixels");
     assert.equal(prepared.others, others);
+    // Each step left out, as prepare.prepare_steps leaves it out: 0..255 when the pixels are not scaled.
+    for (const step of ["crop", "centre", "scale"]) {
+      const mine = prepareSteps(grey, { [step]: false }).pixels;
+      assert.ok(largestDifference(mine, without[step].values) < (step === "scale" ? 255e-4 : 1e-4), `without ${step}`);
+    }
   });
 }
