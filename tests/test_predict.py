@@ -422,3 +422,11 @@ def test_a_heavy_shadow_along_any_edge_is_left_out_and_the_digit_kept_whole():
         digit, others = prepare.largest_mark(np.rot90(shadowed, turns).copy(), 0.0)
         np.testing.assert_array_equal(digit, np.rot90(alone, turns), err_msg=f"{turns} quarter turns")
         assert others == 0
+
+
+def test_a_few_noisy_pixels_are_blank_not_a_crash(tmp_path):
+    # Five pixels by three, of noise: its strongest "ink" is no stronger than the paper left around it.
+    noise = np.array([[242, 184, 129, 221, 159], [230, 64, 47, 79, 19], [207, 239, 120, 89, 151]], np.uint8)
+    PIL.Image.fromarray(noise).save(tmp_path / "noise.png")
+    with pytest.raises(command_line.InputError, match=prepare.BLANK):
+        prepare.prepare_image(prepare.read_image(tmp_path / "noise.png"))
