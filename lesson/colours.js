@@ -1,6 +1,6 @@
 // The weights' colours: matplotlib's RdBu scale, as lesson/pictures.py draws the weights, with zero white,
-// blue for what pushes the answer towards "five" and red for what pushes it away; and painting 28x28 of them
-// on a canvas.
+// blue for what pushes the answer towards "five" and red for what pushes it away; and painting pictures of
+// them, or of grey, on a canvas.
 
 export const RDBU = [[103, 0, 31], [178, 24, 43], [214, 96, 77], [244, 165, 130], [253, 219, 199], [247, 247, 247],
   [209, 229, 240], [146, 197, 222], [67, 147, 195], [33, 102, 172], [5, 48, 97]];
@@ -28,4 +28,26 @@ export function paint(canvas, colours, size = 28) {
   small.getContext("2d").putImageData(picture, 0, 0);
   context.imageSmoothingEnabled = false;
   context.drawImage(small, 0, 0, canvas.width, canvas.height);
+}
+
+// Paint a picture ({width, height, values}, 0..1) in grey, white for 1 as in MNIST, as large as fits in the
+// canvas, keeping its shape, on black.
+export function paintGrey(canvas, picture) {
+  const context = canvas.getContext("2d");
+  context.fillStyle = "black";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  if (!picture) return;
+  const small = document.createElement("canvas");
+  small.width = picture.width;
+  small.height = picture.height;
+  const image = small.getContext("2d").createImageData(picture.width, picture.height);
+  picture.values.forEach((value, i) => {
+    const grey = Math.round(255 * Math.min(Math.max(value, 0), 1));
+    image.data.set([grey, grey, grey, 255], 4 * i);
+  });
+  small.getContext("2d").putImageData(image, 0, 0);
+  const scale = Math.min(canvas.width / picture.width, canvas.height / picture.height);
+  context.imageSmoothingEnabled = scale < 1;
+  const width = picture.width * scale, height = picture.height * scale;
+  context.drawImage(small, (canvas.width - width) / 2, (canvas.height - height) / 2, width, height);
 }

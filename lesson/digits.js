@@ -38,3 +38,44 @@ export async function decodeDigits(digits) {
 // The scripts' prepare(): pixels 0..255 scaled to 0..1 in float32, and labels 1 for a five, 0 for the rest.
 export const scaled = (images) => filled(Float32Array, images.length, (i) => images[i] / 255);
 export const isFive = (digits) => filled(Float32Array, digits.length, (i) => (digits[i] === 5 ? 1 : 0));
+
+// The digits Train trains on: the first `trainingDigits` of the 4,000, then the learner's own drawings
+// (decoded by drawingFrom), with pixels 0..1, or 0..255 as the raw images hold them. The held-out digits
+// are prepared the same way, and never added to: they check the perceptron on digits it has never seen.
+export function trainingSet(data, { trainingDigits = TRAINING, pixels = "scaled", added = [] } = {}) {
+  const most = pixels === "raw" ? 255 : 1, count = trainingDigits + added.length;
+  const images = new Float32Array(count * PIXELS), labels = new Float32Array(count);
+  for (let i = 0; i < trainingDigits * PIXELS; i++) images[i] = data.trainImages[i] / 255 * most;
+  labels.set(isFive(data.trainDigits.subarray(0, trainingDigits)));
+  added.forEach((drawing, k) => {
+    images.set(drawing.pixels.map((value) => value * most), (trainingDigits + k) * PIXELS);
+    labels[trainingDigits + k] = drawing.five ? 1 : 0;
+  });
+  const heldOut = filled(Float32Array, data.heldOutImages.length, (i) => data.heldOutImages[i] / 255 * most);
+  return { pixels: images, labels, count, heldOutPixels: heldOut, heldOutLabels: isFive(data.heldOutDigits) };
+}
+
+// A drawing added to the training digits, as the address holds it: "f" for a five or "n" for not, then its
+// 784 pixels at 16 levels of grey, two to a byte, in base64 for addresses (523 letters). A link then trains on
+// exactly the same digits, on any machine, and nothing is uploaded.
+const LEVELS = 15;
+export const quantized = (pixels) => pixels.map((value) => Math.round(Math.min(Math.max(value, 0), 1) * LEVELS) / LEVELS);
+
+export function drawingText(pixels, five) {
+  const bytes = new Uint8Array(PIXELS / 2);
+  for (let i = 0; i < PIXELS; i += 2) {
+    const level = (k) => Math.round(Math.min(Math.max(pixels[k], 0), 1) * LEVELS);
+    bytes[i / 2] = level(i) * 16 + level(i + 1);
+  }
+  const base64 = btoa(String.fromCharCode(...bytes));
+  return (five ? "f" : "n") + base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// A drawing from its text, or null if the text is not one.
+export function drawingFrom(text) {
+  if (!/^[fn][A-Za-z0-9_-]{523}$/.test(text)) return null;
+  const bytes = Uint8Array.from(atob(text.slice(1).replace(/-/g, "+").replace(/_/g, "/") + "="), (c) => c.charCodeAt(0));
+  const pixels = new Float32Array(PIXELS);
+  bytes.forEach((byte, i) => { pixels[2 * i] = (byte >> 4) / LEVELS; pixels[2 * i + 1] = (byte & 15) / LEVELS; });
+  return { pixels, five: text[0] === "f" };
+}

@@ -14,6 +14,7 @@ perceptron's weights written in too.
 
 import base64
 import contextlib
+import html
 import io
 import json
 import os
@@ -81,6 +82,34 @@ def script(name="page.js", written=None):
     return needed + f"\n// lesson/{name}\n" + code
 
 
+GLOSSARY = os.path.join(FOLDER, "docs", "glossary.md")
+
+
+def word_id(heading):
+    """The id of a glossary entry on the page: "word-" and the heading as GitHub makes its anchor."""
+    return "word-" + re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def glossary():
+    """docs/glossary.md as the page's list of words: each entry a heading with an id (see word_id), and its
+    paragraphs, with its links to other entries kept and others left as text."""
+    with open(GLOSSARY, encoding="utf-8") as file:
+        blocks = [block.strip() for block in file.read().split("\n\n") if block.strip()]
+    parts = []
+    for block in blocks:
+        if block.startswith(("# ", "Back to")):
+            continue
+        if block.startswith("## "):
+            parts.append(f'<h3 id="{word_id(block[3:])}">{html.escape(block[3:])}</h3>')
+            continue
+        text = html.escape(" ".join(block.split()), quote=False)
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+        text = re.sub(r"\[([^\]]+)\]\(#([\w-]+)\)", lambda link: f'<a href="#{word_id(link[2])}">{link[1]}</a>', text)
+        text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+        parts.append(f"<p>{text}</p>")
+    return "\n    ".join(parts)
+
+
 def page():
     """playground.html's text."""
     with open(TEMPLATE, encoding="utf-8") as template, open(os.path.join(ROOMS, "playground.css"),
@@ -94,6 +123,7 @@ def page():
     if "</script" in code.lower() or "<!--" in code:
         raise ValueError("the page's script holds </script or <!--, which would end it early in the page")
     text = re.sub(r"\s*<!-- template only -->.*?<!-- /template only -->", "", text, flags=re.DOTALL)
+    text = text.replace("<!-- GLOSSARY -->", glossary())
     text = text.replace('<link rel="stylesheet" href="playground.css">', f"<style>\n{css}</style>")
     text = text.replace('<script type="module" src="page.js"></script>', f'<script type="module">{code}</script>')
     return text.replace("/* THE DIGITS */ null", json.dumps(digits())).replace("/* THE CODE */ null", json.dumps(code_lines()))

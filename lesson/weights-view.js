@@ -1,13 +1,13 @@
 // The weights as a 28x28 picture on the page, before training and after each epoch: while a run trains,
-// each frame on the scale of the largest weight so far; when it is over, its frames play again on the run's
-// one scale, as weights.gif shows them, and a slider steps through them.
+// each frame on the scale of the largest weight so far; when it is over, the last one on the run's one
+// scale, as weights.gif shows them. A slider steps through the frames, and Play plays them again.
 
 import { number } from "./numbers.js";
 import { colour, onScale, paint } from "./colours.js";
 import { PIXELS } from "./perceptron.js";
 import { largestOf } from "./image.js";
 
-// elements: {picture, scale, caption, low, high, slider}, the page's canvases and labels.
+// elements: {picture, scale, caption, low, high, slider, play}, the page's canvases, labels and controls.
 export function weightsView(elements) {
   let frames = [], largest = 0, replaying = null;
 
@@ -28,9 +28,14 @@ export function weightsView(elements) {
       context.fillText("they overflowed to nan", canvas.width / 2, canvas.height / 2 + 12);
     }
     elements.caption.textContent = frame.caption;
+    elements.picture.setAttribute("aria-label", numbers
+      ? `The weights, ${frame.caption}: blue where ink pushes the answer towards "five", red where it pushes it ` +
+        `away, from ${number(-largest)} to ${number(largest)}.`
+      : `The weights, ${frame.caption}: not numbers; they overflowed to nan.`);
     elements.low.textContent = numbers ? number(-largest) : "";
     elements.high.textContent = numbers ? number(largest) : "";
     elements.slider.value = index;
+    elements.slider.setAttribute("aria-valuetext", frame.caption);
   }
 
   function stop() {
@@ -52,6 +57,9 @@ export function weightsView(elements) {
     show(frames.length - 1);
   }
 
+  // The run is over: its last frame, on its one scale.
+  const last = () => show(frames.length - 1);
+
   function reset() {
     stop();
     frames = [];
@@ -65,5 +73,6 @@ export function weightsView(elements) {
     scale.fillRect(x, 0, 1, elements.scale.height);
   }
   elements.slider.addEventListener("input", () => { stop(); show(Number(elements.slider.value)); });
-  return { add, reset, replay, stop };
+  elements.play.addEventListener("click", () => { stop(); replay(); });
+  return { add, last, reset, replay, stop };
 }

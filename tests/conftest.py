@@ -131,3 +131,17 @@ def pytest_collection_modifyitems(items):
 def background_runs():
     """What the background runs printed and wrote, once they have finished."""
     return end_to_end_runs.results()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, shared by every browser test."""
+    import in_browser as driving
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if driving.CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=driving.CHROMIUM, args=driving.ARGUMENTS)
+        yield chromium
+        chromium.close()

@@ -10,7 +10,6 @@ import base64
 import contextlib
 import io
 import json
-import pathlib
 import re
 import shutil
 
@@ -22,12 +21,8 @@ import PIL.Image
 import pytest
 
 from drawings import DRAWINGS, FIVE
+from in_browser import PAGE, ROOT, VERDICT, clear, close, draw, needs_chromium, open_page, the_pad_as_png
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE = ROOT / "playground.html"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-VERDICT = re.compile(r"(five|not five) \((-?\d+\.\d\d)\)")
 SETTINGS = {"learningRate": 0.5, "epochs": 10, "batchSize": 32}
 
 
@@ -50,37 +45,11 @@ def test_the_committed_page_is_what_the_command_writes_and_holds_the_samples_dig
 
 
 @pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        # Without the last three, Chromium tries to reach Google's servers as it starts.
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
-        ])
-        yield browser
-        browser.close()
-
-
-def open_page(browser, address):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.requests, page.errors = [], []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(address)
-    page.evaluate("playground.ready")
-    return page
-
-
-@pytest.fixture(scope="module")
 def page(browser):
     """One page for the module: each test trains it as it needs."""
-    page = open_page(browser, PAGE.as_uri())
+    page = open_page(browser, size="laptop", height=1000)
     yield page
-    assert page.errors == []
-    page.close()
+    close(page)
 
 
 def train(page, activation, **options):
@@ -156,17 +125,18 @@ def test_train_prints_the_scripts_lines_and_report(page, activation, sigmoid_dig
                 "val_loss": nan(numbers["heldOutLoss"]), "lowest_output": nan(numbers["lowestOutput"]),
                 "highest_output": nan(numbers["highestOutput"])})
     assert printed.splitlines()[1:11] == lines.getvalue().splitlines()
-    # The report, as report.show prints it for a Keras model with the page's weights.
+    # The report, as report.held_out_check words it for a Keras model with the page's weights, but for the
+    # page's own words where the script names the sigmoid's script.
     model = (single if activation == "linear" else sigmoid).build_model(0.5)
     model.set_weights([np.array(result["weights"][:784], np.float32)[:, None], np.array(result["weights"][784:], np.float32)])
-    history = keras.callbacks.History()
-    history.set_params({"epochs": 10, "steps": 125})  # 4,000 digits in batches of 32.
-    history.history = {"loss": [nan(epoch["loss"]) for epoch in result["epochs"]],
-                       "lowest_output": [nan(epoch["lowestOutput"]) for epoch in result["epochs"]],
-                       "highest_output": [nan(epoch["highestOutput"]) for epoch in result["epochs"]]}
+    history = {"loss": [nan(epoch["loss"]) for epoch in result["epochs"]],
+               "lowest_output": [nan(epoch["lowestOutput"]) for epoch in result["epochs"]],
+               "highest_output": [nan(epoch["highestOutput"]) for epoch in result["epochs"]]}
+    fix = re.search(r'^const FIX = "([^"]+)";$', (ROOT / "lesson" / "training.js").read_text(), re.MULTILINE)[1]
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown):
-        report.show(model, history, x_test, y_test, digits_test)
+        print(report.held_out_check(report.outputs(model, x_test), y_test, digits_test, history, activation, 0.5,
+                                    steps=1250, fix=fix))
     numbers_close("\n".join(printed.splitlines()[11:]), shown.getvalue().rstrip("\n"))
 
 
@@ -185,36 +155,7 @@ def draw_with_the_mouse(page, strokes):
         for x, y in stroke[1:]:
             page.mouse.move(box["x"] + x, box["y"] + y, steps=5)
         page.mouse.up()
-
-
-# The same pointer events as the mouse's, sent by the page itself: far quicker than a mouse moved by Playwright.
-POINTER = """strokes => {
-  const pad = document.getElementById("pad");
-  document.getElementById("clear").click();
-  const box = pad.getBoundingClientRect();
-  const at = (type, [x, y]) => pad.dispatchEvent(new PointerEvent(type, { pointerId: 1, bubbles: true,
-    clientX: box.left + x, clientY: box.top + y }));
-  for (const stroke of strokes) {
-    at("pointerdown", stroke[0]);
-    stroke.slice(1).forEach(([x, y], i) => {
-      const [fromX, fromY] = stroke[i];
-      for (let step = 1; step <= 12; step++) {
-        at("pointermove", [fromX + (x - fromX) * step / 12, fromY + (y - fromY) * step / 12]);
-      }
-    });
-    at("pointerup", stroke[stroke.length - 1]);
-  }
-}"""
-
-
-def draw(page, strokes):
-    page.evaluate(POINTER, strokes)
-
-
-def the_pad_as_png(page, path):
-    url = page.evaluate("document.getElementById('pad').toDataURL('image/png')")
-    path.write_bytes(base64.b64decode(url.split(",", 1)[1]))
-    return path
+    page.evaluate("playground.settled()")
 
 
 @pytest.fixture(scope="module")
@@ -263,19 +204,6 @@ def test_drawings_get_predict_pys_answer_and_are_seen_as_predict_py_sees_them(tr
     assert {verdict for verdict, _ in on_page} == {"five", "not five"}  # Both answers come up.
 
 
-PAINT = """async (url) => {
-  const image = new Image();
-  image.src = url;
-  await image.decode();
-  const pen = document.getElementById("pad").getContext("2d");
-  pen.fillStyle = "white";
-  pen.fillRect(0, 0, 280, 280);
-  pen.drawImage(image, 40, 40, 200, 200);
-  document.getElementById("pad").dispatchEvent(new PointerEvent("pointerup"));
-  return document.getElementById("verdict").textContent;
-}"""
-
-
 @needs_chromium
 def test_real_digits_painted_on_the_pad_get_predict_pys_answer(trained_page, sample, tmp_path, capsys):
     page, model_path = trained_page
@@ -283,10 +211,8 @@ def test_real_digits_painted_on_the_pad_get_predict_pys_answer(trained_page, sam
     chosen = np.concatenate([np.flatnonzero(digits_test == 5)[:6], np.flatnonzero(digits_test != 5)[:6]])
     on_page, pads = [], []
     for index in chosen:
-        buffer = io.BytesIO()
-        PIL.Image.fromarray(255 - x_test[index]).save(buffer, "PNG")  # Dark on white, as drawn.
-        url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-        on_page.append(VERDICT.fullmatch(page.evaluate(PAINT, url)).groups())
+        page.evaluate("pixels => playground.paint(pixels)", x_test[index].ravel().tolist())
+        on_page.append(VERDICT.fullmatch(page.text_content("#verdict")).groups())
         pads.append(the_pad_as_png(page, tmp_path / f"pad-{index}.png"))
     said = predict_py_says(model_path, pads, capsys)
     assert all(mine[0] == theirs[0] for mine, theirs in zip(on_page, said)), list(zip(on_page, said))
@@ -303,13 +229,13 @@ def test_the_settings_live_in_the_address(browser):
     assert page.text_content("#rate-value") == "0.02"
     assert 'model.add(Dense(1, activation="sigmoid"))' in page.text_content("#code")
     page.click("#train")
-    page.wait_for_function("!document.getElementById('train').disabled")
+    page.wait_for_function("document.getElementById('train').getAttribute('aria-disabled') === 'false'")
     assert re.findall(r"^Epoch (\d)/3:", page.text_content("#log"), re.MULTILINE) == ["1", "2", "3"]
     # Changing a setting changes the address, so the link opens it again.
     page.click("#linear")
     assert "activation=linear" in page.evaluate("location.hash") and "learningRate=0.02" in page.evaluate("location.hash")
     assert page.requests == [PAGE.as_uri()]
-    page.close()
+    close(page)
 
 
 @needs_chromium
@@ -333,13 +259,14 @@ def test_changed_settings_clear_the_last_run_and_the_pad_still_asks_the_trained_
     draw(page, FIVE)
     verdict = page.text_content("#verdict")
     page.click("#linear")
-    assert page.text_content("#log") == "The settings changed: press Train."
+    assert page.text_content("#summary") == "The settings changed: press Train, or Step."
     # Line 29 shows the linear unit now, but the pad asks the sigmoid perceptron that was trained.
     assert "model.add(Dense(1))" in page.text_content("#code")
     draw(page, FIVE)
     assert page.text_content("#verdict") == verdict
     assert page.text_content("#answering").startswith("It is the sigmoid perceptron you trained")
     # A number out of bounds, or none, is put right, and the bar says so.
+    page.click("#more summary")  # The fields are folded away, in the bar.
     for field, typed, value, notice in [("#epochs", "1000", "100", "epochs: a whole number from 1 to 100, so 100."),
                                         ("#batch", "", "32", "batch size: a whole number from 1 to 4,000, so 32."),
                                         ("#seed", "7", "7", "")]:
@@ -372,10 +299,10 @@ def test_draw_py_writes_the_page_with_the_models_weights_and_the_pad_first(brows
     [(said, output)] = predict_py_says(path, [the_pad_as_png(page, tmp_path / "pad.png")], capsys)
     verdict, shown = VERDICT.fullmatch(page.text_content("#verdict")).groups()
     assert verdict == said and abs(float(shown) - float(output)) <= 0.05
-    page.click("#clear")
+    clear(page)
     assert page.text_content("#verdict") == "draw a digit"
     assert page.requests == [(tmp_path / "draw.html").as_uri()]
-    page.close()
+    close(page)
 
 
 def test_draw_refuses_a_model_that_is_not_a_perceptron_and_a_bad_out(saved_model, tmp_path, capsys):
@@ -417,4 +344,4 @@ def test_draw_py_writes_a_page_that_runs_whatever_the_models_file_name(browser, 
     kernel, bias = model.layers[-1].get_weights()
     np.testing.assert_array_equal(np.array(page.evaluate("playground.weights()"), np.float32),
                                   np.append(kernel[:, 0], bias))
-    page.close()
+    close(page)

@@ -6,13 +6,14 @@ import { DEFAULTS, RATES, fromAddress, nearestRate, toAddress, within } from "..
 
 test("no address gives the scripts' settings, and says nothing", () => {
   assert.deepEqual(fromAddress(""), { settings: DEFAULTS, notices: [] });
-  assert.deepEqual(DEFAULTS, { activation: "linear", learningRate: 0.5, batchSize: 32, epochs: 10, seed: 0 });
+  assert.deepEqual(DEFAULTS, { activation: "linear", learningRate: 0.5, batchSize: 32, epochs: 10, seed: 0,
+    pixels: "scaled", trainingDigits: 4000, added: "" });
 });
 
 test("good values are taken as they are, and an address opens the settings it was made from", () => {
   const chosen = { activation: "sigmoid", learningRate: 0.02, batchSize: 64, epochs: 3, seed: 7 };
   assert.equal(toAddress(chosen), "activation=sigmoid&learningRate=0.02&batchSize=64&epochs=3&seed=7");
-  assert.deepEqual(fromAddress(`#${toAddress(chosen)}`), { settings: chosen, notices: [] });
+  assert.deepEqual(fromAddress(`#${toAddress(chosen)}`), { settings: { ...DEFAULTS, ...chosen }, notices: [] });
   // A rate between the slider's places is kept as it was given.
   assert.equal(fromAddress("#learningRate=0.0123").settings.learningRate, 0.0123);
 });
@@ -51,4 +52,22 @@ test("the slider's place is the nearest rate, as a ratio", () => {
   assert.equal(RATES[nearestRate(0.016)], 0.02);
   assert.equal(RATES[nearestRate(100)], 10);
   RATES.forEach((rate, place) => assert.equal(nearestRate(rate), place));
+});
+
+test("the ways to improve live in the address too, only when they differ from the scripts'", () => {
+  const drawing = `f${"A".repeat(523)}`;
+  const chosen = { ...DEFAULTS, activation: "sigmoid", pixels: "raw", trainingDigits: 250, added: `${drawing}.n${"B".repeat(523)}` };
+  const address = toAddress(chosen);
+  assert.match(address, /pixels=raw&trainingDigits=250&added=f/);
+  assert.deepEqual(fromAddress(`#${address}`), { settings: chosen, notices: [] });
+  assert.doesNotMatch(toAddress(DEFAULTS), /pixels|trainingDigits|added/);
+  for (const [bad, setting, value, notice] of [
+    ["pixels=255", "pixels", "scaled", "pixels: scaled or raw, so scaled."],
+    ["trainingDigits=5", "trainingDigits", 10, "training digits: a whole number from 10 to 4,000, so 10."],
+    [`added=${drawing}.nonsense`, "added", drawing, "added drawings: 1 of 2 could not be read, so they are left out."],
+  ]) {
+    const { settings, notices } = fromAddress(`#${bad}`);
+    assert.equal(settings[setting], value, bad);
+    assert.deepEqual(notices, [notice], bad);
+  }
 });
