@@ -7,7 +7,8 @@
 //   row-major, 784 bytes per digit, 0..255; digits are 0..9. The same 4,000 / 1,000 split, in the same
 //   order, as the scripts' --data sample.
 // - await playground.train({activation: "linear" | "sigmoid", learningRate, epochs, batchSize, seed, pixels,
-//   trainingDigits, added, initialWeights?, order?}): initialWeights is 785 numbers, the 784 weights,
+//   trainingDigits, added, initialWeights?, order?}), each setting left out as the page has it now (see
+//   settings.js for their meanings): initialWeights is 785 numbers, the 784 weights,
 //   row-major, then the bias; order is one permutation of the training indices per epoch. Returns {epochs:
 //   [{accuracy, loss, lowestOutput, highestOutput, heldOutAccuracy, heldOutLoss}], weights}: accuracies as
 //   fractions, the lowest and highest of each epoch's finite outputs (NaN when none was finite), and the 785
@@ -79,7 +80,8 @@ function showCode() {
 }
 
 function showSettings(chosen) {
-  state.settings = { ...DEFAULTS, ...chosen };
+  // The settings alone, not a call's own start or order.
+  state.settings = Object.fromEntries(Object.keys(DEFAULTS).map((key) => [key, chosen[key] ?? DEFAULTS[key]]));
   const { activation, learningRate, batchSize, epochs, seed, pixels, trainingDigits, added } = state.settings;
   element("linear").setAttribute("aria-pressed", String(activation === "linear"));
   element("sigmoid").setAttribute("aria-pressed", String(activation === "sigmoid"));
@@ -157,7 +159,7 @@ function connectControls() {
 
 async function runTrain(options) {
   state.stepping = null;
-  const chosen = { ...DEFAULTS, ...options };
+  const chosen = { ...state.settings, ...options };
   showSettings(chosen);
   state.model = { weights: null, activation: chosen.activation, description: "It is training." };
   const result = await train(state.data, chosen, state.runs, ui);
@@ -168,7 +170,7 @@ async function runTrain(options) {
 }
 
 function runStep(options) {
-  const chosen = { ...DEFAULTS, ...options };
+  const chosen = { ...state.settings, ...options };
   if (!state.stepping) showSettings(chosen);
   const result = step(state.data, chosen, state.stepping, ui);
   state.stepping = result.stepping;

@@ -127,8 +127,14 @@ def find_ink(grey):
     # percent on each side, so that a glint or a speck does not decide.
     # (A quarter of the pixels is plenty to tell, here and below.)
     some = grey[::2, ::2]
-    away = some - np.median(some)
-    dark_ink = np.percentile(-away, 99.5) > np.percentile(away, 99.5)
+    usual = np.median(some)
+    away = some - usual
+    darkest, lightest = np.percentile(-away, 99.5), np.percentile(away, 99.5)
+    if darkest == lightest:
+        # A thin pen on a paint program's flat canvas can be under half a percent of the
+        # picture: both are the paper itself. Then the furthest pixel decides.
+        darkest, lightest = usual - grey.min(), grey.max() - usual
+    dark_ink = darkest > lightest
     # Light changes slowly across a page, so a small copy is enough to find the paper.
     small = resized(grey, min(1, 32 / max(grey.shape)))
     window = max(3, round(min(small.shape) / 2))
