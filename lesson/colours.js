@@ -21,7 +21,12 @@ export const onScale = (value, largest) => colour((value / largest + 1) / 2);
 export function paint(canvas, colours, size = 28) {
   const context = canvas.getContext("2d");
   const picture = context.createImageData(size, size);
-  colours.forEach(([red, green, blue], index) => picture.data.set([red, green, blue, 255], 4 * index));
+  colours.forEach(([red, green, blue], index) => {
+    picture.data[4 * index] = red;
+    picture.data[4 * index + 1] = green;
+    picture.data[4 * index + 2] = blue;
+    picture.data[4 * index + 3] = 255;
+  });
   if (canvas.width === size) { context.putImageData(picture, 0, 0); return; }
   const small = document.createElement("canvas");
   small.width = small.height = size;
@@ -41,10 +46,11 @@ export function paintGrey(canvas, picture) {
   small.width = picture.width;
   small.height = picture.height;
   const image = small.getContext("2d").createImageData(picture.width, picture.height);
-  picture.values.forEach((value, i) => {
-    const grey = Math.round(255 * Math.min(Math.max(value, 0), 1));
-    image.data.set([grey, grey, grey, 255], 4 * i);
-  });
+  for (let i = 0; i < picture.values.length; i++) {
+    const grey = Math.round(255 * Math.min(Math.max(picture.values[i], 0), 1));
+    image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = grey;
+    image.data[4 * i + 3] = 255;
+  }
   small.getContext("2d").putImageData(image, 0, 0);
   const scale = Math.min(canvas.width / picture.width, canvas.height / picture.height);
   context.imageSmoothingEnabled = scale < 1;

@@ -29,7 +29,8 @@ export function digitView(elements) {
     seen = steps ? steps.pixels.map((value) => (raw && elements.useScale.checked ? value * 255 : value)) : null;
     for (const [canvas, picture] of [[elements.ink, steps?.ink], [elements.cropped, steps?.cropped],
       [elements.scaled, steps?.scaled]]) paintGrey(canvas, picture);
-    const shown = seen ? seen.map((value) => value / Math.max(largestOf(seen), 1e-12)) : null;
+    const brightest = seen ? Math.max(largestOf(seen), 1e-12) : 1;
+    const shown = seen ? seen.map((value) => value / brightest) : null;
     paint(elements.seen, shown ? Array.from(shown, (value) => Array(3).fill(Math.round(255 * value)))
       : Array.from({ length: PIXELS }, () => [0, 0, 0]));
     elements.seen.setAttribute("aria-label", seen ? "What it sees: the digit in 28 by 28 pixels, white on black"

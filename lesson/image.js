@@ -21,19 +21,51 @@ export function pythonRound(value) {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
+// The k-th smallest of the values in array (0 for the smallest): what array.sort()[k] would be, without
+// sorting them all (Hoare's selection). It reorders array, so that everything after place k is at least as
+// large, and everything before it at most.
+function kthSmallest(array, k) {
+  let low = 0, high = array.length - 1;
+  while (high > low) {
+    const pivot = array[(low + high) >> 1];
+    let i = low, j = high;
+    while (i <= j) {
+      while (array[i] < pivot) i++;
+      while (array[j] > pivot) j--;
+      if (i <= j) {
+        const swapped = array[i];
+        array[i++] = array[j];
+        array[j--] = swapped;
+      }
+    }
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else break;
+  }
+  return array[k];
+}
+
+// The smallest after place k, once kthSmallest(array, k) has put the larger ones there: the (k + 1)-th.
+function nextSmallest(array, k) {
+  let least = Infinity;
+  for (let i = k + 1; i < array.length; i++) least = Math.min(least, array[i]);
+  return least;
+}
+
+// NumPy's median: the middle value, or the mean of the middle two.
 export function median(values) {
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const copy = Float64Array.from(values), middle = copy.length >> 1;
+  if (copy.length % 2) return kthSmallest(copy, middle);
+  const below = kthSmallest(copy, middle - 1);
+  return (below + nextSmallest(copy, middle - 1)) / 2;
 }
 
 // NumPy's percentile, interpolating linearly between the two nearest values.
 export function percentile(values, percent) {
-  const sorted = Float64Array.from(values).sort();
-  const place = (percent / 100) * (sorted.length - 1), below = Math.floor(place);
-  const above = Math.min(below + 1, sorted.length - 1), share = place - below;
-  return share >= 0.5 ? sorted[above] - (sorted[above] - sorted[below]) * (1 - share)
-    : sorted[below] + (sorted[above] - sorted[below]) * share;
+  const copy = Float64Array.from(values);
+  const place = (percent / 100) * (copy.length - 1), below = Math.floor(place), share = place - below;
+  const low = kthSmallest(copy, below), high = below + 1 < copy.length ? nextSmallest(copy, below) : low;
+  return share >= 0.5 ? high - (high - low) * (1 - share) : low + (high - low) * share;
 }
 
 // Every second row and column, as image[::2, ::2] takes them.
@@ -66,13 +98,14 @@ export function resizeTo(image, width, height) {
         weights.push(distance < 1 ? 1 - distance : 0);
         total += weights[weights.length - 1];
       }
+      const shares = weights.map((weight) => (total ? weight / total : 0));
+      // Along a row the next pixel is the next value; down a column, a row's width further on.
+      const step = across ? 1 : result.width, outStep = across ? 1 : out.width;
       for (let line = 0; line < lines; line++) {
+        const start = across ? line * result.width : line, outStart = across ? line * out.width : line;
         let sum = 0;
-        for (let x = first; x < last; x++) {
-          const index = across ? line * result.width + x : x * result.width + line;
-          sum += (total ? weights[x - first] / total : 0) * result.values[index];
-        }
-        out.values[across ? line * out.width + place : place * out.width + line] = sum;
+        for (let x = first; x < last; x++) sum += shares[x - first] * result.values[start + x * step];
+        out.values[outStart + place * outStep] = sum;
       }
     }
     result = out;
@@ -103,7 +136,7 @@ export function percentileFilter(image, percent, size) {
         const r = nearest(row - (size >> 1) + i, image.height);
         for (let j = 0; j < size; j++) window[n++] = image.values[r * image.width + nearest(column - (size >> 1) + j, image.width)];
       }
-      result.values[row * image.width + column] = window.sort()[rank];
+      result.values[row * image.width + column] = kthSmallest(window, rank);
     }
   }
   return result;
@@ -114,15 +147,15 @@ export function percentileFilter(image, percent, size) {
 // each line once makes that quick for any size.
 export function maximumFilter(mask, width, height, size) {
   let result = Uint8Array.from(mask);
-  for (const [lines, length, at] of [[width, height, (line, i) => i * width + line],
-    [height, width, (line, i) => line * width + i]]) {
+  for (const [lines, length, step, across] of [[width, height, width, 1], [height, width, 1, width]]) {
+    // Where each place of the window's reach falls on a line, mirrored at its ends: worked out once.
+    const from = filled(Int32Array, length + size - 1, (j) => reflect(j - (size >> 1), length));
     const source = result, before = new Int32Array(length + size);  // before[j]: the 1s before place j.
     result = new Uint8Array(mask.length);
     for (let line = 0; line < lines; line++) {
-      for (let j = 0; j < length + size - 1; j++) {
-        before[j + 1] = before[j] + source[at(line, reflect(j - (size >> 1), length))];
-      }
-      for (let i = 0; i < length; i++) result[at(line, i)] = before[i + size] > before[i] ? 1 : 0;
+      const start = line * across;
+      for (let j = 0; j < length + size - 1; j++) before[j + 1] = before[j] + source[start + from[j] * step];
+      for (let i = 0; i < length; i++) result[start + i * step] = before[i + size] > before[i] ? 1 : 0;
     }
   }
   return result;
@@ -200,31 +233,40 @@ export function distanceTransform(mask, width, height) {
 
 // Twin of SciPy's gaussian_filter, with its reach of 4 sigmas and "reflect" edges: down, then across.
 export function gaussianBlur(image, sigma) {
-  const radius = Math.floor(4 * sigma + 0.5);
-  const kernel = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-0.5 * (i - radius) ** 2 / (sigma * sigma)));
-  const total = kernel.reduce((a, b) => a + b);
+  const radius = Math.floor(4 * sigma + 0.5), taps = 2 * radius + 1;
+  const kernel = Array.from({ length: taps }, (_, i) => Math.exp(-0.5 * (i - radius) ** 2 / (sigma * sigma)));
+  const total = kernel.reduce((a, b) => a + b), weights = kernel.map((value) => value / total);
+  const { width, height } = image;
   let result = image;
-  for (const across of [false, true]) {
-    const source = result;
-    result = picture(image.width, image.height);
-    for (let row = 0; row < image.height; row++) {
-      for (let column = 0; column < image.width; column++) {
+  for (const [lines, length, step, across] of [[width, height, width, 1], [height, width, 1, width]]) {
+    // Where each tap falls, for each place along a line, the edges mirrored: worked out once.
+    const places = filled(Int32Array, length * taps, (i) => reflect(Math.floor(i / taps) + (i % taps) - radius, length));
+    const source = result.values, out = picture(width, height);
+    for (let line = 0; line < lines; line++) {
+      const start = line * across;
+      for (let place = 0; place < length; place++) {
         let sum = 0;
-        for (let k = -radius; k <= radius; k++) {
-          sum += kernel[k + radius] / total * (across
-            ? source.values[row * image.width + reflect(column + k, image.width)]
-            : source.values[reflect(row + k, image.height) * image.width + column]);
+        if (place >= radius && place + radius < length) {
+          // Away from the ends, the taps fall on the places around it, in order.
+          const first = start + (place - radius) * step;
+          for (let k = 0; k < taps; k++) sum += weights[k] * source[first + k * step];
+        } else {
+          for (let k = 0; k < taps; k++) sum += weights[k] * source[start + places[place * taps + k] * step];
         }
-        result.values[row * image.width + column] = sum;
+        out.values[start + place * step] = sum;
       }
     }
+    result = out;
   }
   return result;
 }
 
-
 // The largest of many numbers: Math.max(...values) fails on a whole picture's worth of them.
-export const largestOf = (values) => values.reduce((most, value) => Math.max(most, value), -Infinity);
+export function largestOf(values) {
+  let most = -Infinity;
+  for (let i = 0; i < values.length; i++) most = Math.max(most, values[i]);
+  return most;
+}
 
 // Twin of Pillow's convert("L"): red, green, blue and alpha bytes to grey values 0..255, as a picture.
 export function greyFromRgba(rgba, width, height) {

@@ -5,9 +5,13 @@
 
 import { greyFromRgba } from "./image.js";
 
+// The pad holds 196 x 196 pixels, seven times MNIST's 28, shown 280 pixels wide: under 200 pixels a side,
+// prepare.py has no grain to blur away, so the perceptron's answer comes twice as fast.
+//
 // MNIST's strokes are about a seventh of a digit's height: a pen 0.15 of the drawing's size, as its strokes
-// run through the middle of the ink, makes that. While the pen is down it is as wide as the last one.
-export const STROKE_SHARE = 0.15, THINNEST = 4, THICKEST = 30, FIRST_PEN = 20;
+// run through the middle of the ink, makes that. While the pen is down it is as wide as the last one. (In
+// the pad's pixels.)
+export const STROKE_SHARE = 0.15, THINNEST = 3, THICKEST = 21, FIRST_PEN = 14;
 
 // The pen's width for strokes whose points span `size` pixels.
 export const penFor = (size) => Math.min(Math.max(Math.round(STROKE_SHARE * size), THINNEST), THICKEST);
@@ -76,8 +80,8 @@ export function padOn(pad, changed) {
     changed();
   }
 
-  // A digit of 28x28 pixels 0..255 (white on black, as MNIST's), painted dark on white, 200 pixels square in
-  // the middle, as if drawn.
+  // A digit of 28x28 pixels 0..255 (white on black, as MNIST's), painted dark on white, five sevenths of the
+  // pad in the middle, as if drawn.
   function paint(pixels) {
     const small = document.createElement("canvas");
     small.width = small.height = 28;
@@ -90,7 +94,8 @@ export function padOn(pad, changed) {
     const context = background.getContext("2d");
     context.fillStyle = "white";
     context.fillRect(0, 0, pad.width, pad.height);
-    context.drawImage(small, (pad.width - 200) / 2, (pad.height - 200) / 2, 200, 200);
+    const size = Math.round(pad.width * 5 / 7);
+    context.drawImage(small, (pad.width - size) / 2, (pad.height - size) / 2, size, size);
     strokes = [];
     redraw();
     changed();

@@ -37,6 +37,12 @@ THINNEST_STROKE = 0.08
 # A digit's ink stands out from the paper by several times the spread of the camera's
 # grain; pure noise, once averaged as below, by about one time.
 INK_OVER_GRAIN = 3
+# Ruled paper's lines run straight across at least this share of the picture, tilted at most the second share
+# (about 2 degrees, as a page lies under a camera), and are at most the third share of its longer side thick:
+# far thinner than a digit's strokes. It takes RULED_LINES of them, all at one slope, to make ruled paper: one
+# or two long thin strokes may be the digit's own.
+RULED_LINE_SPAN, RULED_LINE_TILT, RULED_LINE_WIDTH = 0.7, 0.03, 0.015
+RULED_LINES = 3
 BLANK = "looks blank: no digit found; write darker and larger, and keep glare off the ink"
 
 
@@ -152,7 +158,50 @@ def find_ink(grey):
     blur = max(grey.shape) / 400
     if blur >= 0.5:
         ink = ndimage.gaussian_filter(ink, blur)
-    return ink, grain
+    return without_ruled_lines(ink, grain), grain
+
+
+def without_ruled_lines(ink, grain):
+    """ink (see find_ink) with ruled paper's lines left out: long thin straight marks across the picture, at one
+    slope. Where a stroke of the digit crosses a line, the line is kept, so the stroke is not cut."""
+    height, width = ink.shape
+    # Faint lines count too, but not the paper's grain.
+    level = max(FAINTEST_INK / 4, INK_OVER_GRAIN * grain)
+    # The lines run across the picture, so every second column is plenty to find them.
+    rows, columns = np.nonzero(ink[:, ::2] > level)
+    columns = 2 * columns
+    most = round(RULED_LINE_TILT * width)
+    needed = RULED_LINE_SPAN * len(range(0, width, 2))
+    # Try each slope, from lines `most` pixels higher at the right edge than at the left to `most` pixels lower,
+    # and keep the one along which the most rows are nearly all ink.
+    slope, full = 0, np.zeros(0, bool)
+    for drop in range(-most, most + 1):
+        # The row each pixel's line starts from at the left edge, counted from `most` rows above the picture.
+        starts = rows - np.floor(drop * columns / width + 0.5).astype(int) + most
+        along = np.bincount(starts, minlength=height + 2 * most) >= needed
+        if along.sum() > full.sum():
+            slope, full = drop, along
+    # Each run of full rows is one line; a thick one is a stroke, such as a digit's bar drawn with a marker.
+    edges = np.diff(np.concatenate([[0], full, [0]]).astype(np.int8))
+    firsts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    thin = stops - firsts <= max(1, RULED_LINE_WIDTH * max(height, width))
+    if thin.sum() < RULED_LINES:
+        return ink
+    every_column = np.arange(width)
+    down = np.floor(slope * every_column / width + 0.5).astype(int) - most
+    cleaned = ink.copy()
+    for first, stop in zip(firsts[thin], stops[thin]):
+        # The line, with its soft edges a row beyond; a stroke crosses it where there is ink just beyond those.
+        top, bottom = first - 1 + down, stop + down
+        crossed = np.zeros(width, bool)
+        for beyond in (top - 1, bottom + 1):
+            inside = (beyond >= 0) & (beyond < height)
+            crossed[inside] |= ink[beyond[inside], every_column[inside]] > level
+        for row in range(stop - first + 2):
+            at = top + row
+            remove = (at >= 0) & (at < height) & ~crossed
+            cleaned[at[remove], every_column[remove]] = 0
+    return cleaned
 
 
 def otsu_threshold(values):

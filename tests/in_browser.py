@@ -42,12 +42,12 @@ def close(page):
 
 
 # The same pointer events as the mouse's, sent by the page itself: far quicker than a mouse moved by
-# Playwright. Then it waits for the verdict.
+# Playwright. The points are on the pad as it is shown, 280 pixels square. Then it waits for the verdict.
 POINTER = """async strokes => {
   const pad = document.getElementById("pad");
   const box = pad.getBoundingClientRect();
   const at = (type, [x, y]) => pad.dispatchEvent(new PointerEvent(type, { pointerId: 1, bubbles: true,
-    clientX: box.left + x * box.width / pad.width, clientY: box.top + y * box.height / pad.height }));
+    clientX: box.left + x * box.width / 280, clientY: box.top + y * box.height / 280 }));
   for (const stroke of strokes) {
     at("pointerdown", stroke[0]);
     stroke.slice(1).forEach(([x, y], i) => {
@@ -68,7 +68,7 @@ def clear(page):
 
 
 def draw(page, strokes):
-    """Clear the pad and draw the strokes (lists of points on its 280x280 pixels) on it."""
+    """Clear the pad and draw the strokes (lists of points on it, as shown 280 pixels square) on it."""
     clear(page)
     page.evaluate(POINTER, strokes)
 

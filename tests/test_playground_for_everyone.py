@@ -98,7 +98,9 @@ def test_a_finger_draws_as_the_mouse_does_and_the_page_stays_still(browser):
     phone.evaluate("weights => playground.train({...weights})", {**SHORT, "epochs": 3})
     phone.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
     draw(phone, FIVE)
-    assert VERDICT.fullmatch(by_finger) and phone.text_content("#verdict") == by_finger
+    (finger, finger_output), (mouse, mouse_output) = (VERDICT.fullmatch(text).groups() for text in (
+        by_finger, phone.text_content("#verdict")))
+    assert finger == mouse and abs(float(finger_output) - float(mouse_output)) <= 0.05
     # The finger's points fall a little apart from the mouse's, but the digit seen is the same.
     assert np.corrcoef(phone.evaluate("playground.seen()"), finger_pixels)[0, 1] > 0.98
     close(phone)
