@@ -3,7 +3,7 @@
 // file shows it.
 
 import { PIXELS, check, generator, sgdEpoch, sgdStep, shuffled, startingWeights, tally } from "./perceptron.js";
-import { count, general, number, outputRange, percent } from "./numbers.js";
+import { count, fixed, general, number, outputRange, percent } from "./numbers.js";
 import { epochLine, heldOutCheck } from "./report.js";
 import { drawingFrom, trainingSet } from "./digits.js";
 import { chart, described, kept } from "./chart.js";
@@ -105,7 +105,8 @@ export function step(data, chosen, stepping, ui) {
   for (let i = 0; i <= PIXELS; i++) moved = Math.max(moved, Math.abs(weights[i] - before[i]));
   const largest = Math.max(Math.abs(lowestOutput), Math.abs(highestOutput));
   const times = largest / stepping.largest;
-  const growth = Number.isFinite(times) && stepping.largest > 0 ? `, the largest ${number(times)} times the last batch's` : "";
+  const growth = Number.isFinite(times) && stepping.largest > 0
+    ? `, the largest ${times >= 10 ? count(Math.round(times)) : fixed(times, 1)} times the last batch's` : "";
   stepping.largest = largest;
   const heldOut = check(weights, set.heldOutPixels, set.heldOutLabels, chosen.activation);
   const text = `Step ${count(stepping.steps)}: outputs ${outputRange(lowestOutput, highestOutput)}${growth}; the ` +

@@ -345,3 +345,14 @@ def test_draw_py_writes_a_page_that_runs_whatever_the_models_file_name(browser, 
     np.testing.assert_array_equal(np.array(page.evaluate("playground.weights()"), np.float32),
                                   np.append(kernel[:, 0], bias))
     close(page)
+
+
+def test_every_word_the_page_explains_is_in_its_glossary_from_docs():
+    """The page's links to its words land on the entries of docs/glossary.md, written into its footer."""
+    text = PAGE.read_text()
+    linked, entries = set(re.findall(r'href="#(word-[\w-]+)"', text)), set(re.findall(r'<h3 id="(word-[\w-]+)">', text))
+    assert linked and linked <= entries, linked - entries
+    headings = re.findall(r"^## (.+)$", (ROOT / "docs" / "glossary.md").read_text(), re.MULTILINE)
+    assert {playground.word_id(heading) for heading in headings} == entries
+    for word in ["bias", "epoch", "batch", "gradient-descent", "recall", "precision", "float32", "nan", "sigmoid"]:
+        assert f"word-{word}" in linked, word

@@ -312,7 +312,7 @@ def test_step_shows_the_linear_units_outputs_flip_sign_and_grow_and_the_sigmoids
     assert all(later > 10 * earlier for earlier, later in itertools.pairwise(largest)), largest
     signs = [np.sign(np.median(outputs)) for outputs in ranges[2:]]
     assert all(a != b for a, b in itertools.pairwise(signs)), signs
-    assert re.search(r"the largest [\d.e+]+ times the last batch's", laptop.text_content("#log"))
+    assert re.search(r"the largest \d+ times the last batch's", laptop.text_content("#log"))
     laptop.click("#sigmoid")
     for _ in range(8):
         outputs = laptop.evaluate("options => playground.step(options).outputs", SHORT)
@@ -326,3 +326,67 @@ def test_the_chart_keeps_the_last_three_runs(laptop):
     runs = [label for label in labels if ": held-out " in label]
     assert [run.split(":")[0] for run in runs] == ["sigmoid, 0.5", "sigmoid, 10", "sigmoid, 2"]
     assert laptop.evaluate("document.querySelectorAll('#chart svg polyline').length") == 6
+
+
+# ---------------------------------------------------------------------------
+# docs/teaching.md's answer key, against fresh runs of each link, and of the scripts.
+
+TEACHING = (ROOT / "docs" / "teaching.md").read_text()
+# What the key says a link prints, and where the page prints it.
+PRINTS = [
+    (r"held-out accuracy ([\d.]+%), (\d+) of the 100 fives found",
+     lambda summary, log, held_out, fives: f"held-out accuracy {held_out}, {fives} of the 100 fives found" in summary),
+    (r"epoch 1: outputs (\S+) \.\. (\S+), then nan",
+     lambda summary, log, low, high: re.search(rf"^Epoch  1/10: .*outputs {re.escape(low)} \.\. {re.escape(high)}  \|",
+                                               log, re.MULTILINE) and "Epoch  2/10: accuracy 90.0%, loss nan, outputs nan" in log),
+    (r"epoch 10: accuracy ([\d.]+%) on the training digits",
+     lambda summary, log, accuracy: f"Epoch 10/10: accuracy {accuracy}," in log),
+]
+
+
+def test_the_teaching_answer_key_is_what_each_link_prints(browser, background_runs):
+    key = TEACHING.split("## The answer key")[1]
+    rows = re.findall(r"^\| \[\d\]\(\.\./playground\.html#([^)]+)\) \| ([^|]+) \|", key, re.MULTILINE)
+    assert len(rows) == 6
+    # The hour's links are the key's.
+    assert set(re.findall(r"\(\.\./playground\.html#([^)]+)\)", TEACHING)) == {link for link, _ in rows}
+    printed = {}
+    for link, prints in rows:
+        page = open_page(browser, f"{PAGE.as_uri()}#{link}")
+        page.click("#train")
+        page.wait_for_function("document.getElementById('train').getAttribute('aria-disabled') === 'false'")
+        summary, log = page.text_content("#summary"), page.text_content("#log")
+        printed[link] = log
+        close(page)
+        # Each number the key gives is one the run printed, where the key says it is.
+        unchecked = prints
+        for pattern, shown in PRINTS:
+            for found in re.finditer(pattern, prints):
+                assert shown(summary, log, *found.groups()), (link, found[0])
+                unchecked = unchecked.replace(found[0], "")
+        assert not re.search(r"\d", unchecked), (link, unchecked)
+    # The numbers in the notes and the overfitting part, where they come from.
+    first = printed["activation=linear&learningRate=0.5&batchSize=32&epochs=10&seed=0"]
+    assert "outputs -3.26e+38 .." in first and "-3.26e+38 is -3.26 with the point moved 38" in TEACHING
+    for link, training, held_out in [("activation=sigmoid&learningRate=0.5&batchSize=32&epochs=10&seed=0", "97.7%", "96.1%"),
+                                     ("activation=sigmoid&learningRate=0.5&batchSize=32&epochs=10&seed=0&trainingDigits=250",
+                                      "97.2%", "91.2%")]:
+        assert re.search(rf"^Epoch 10/10: accuracy {training}, .*held-out accuracy {held_out}, ", printed[link], re.MULTILINE)
+    assert "97.7% on its training digits and 96.1% on the held-out ones" in TEACHING
+    assert "97.2% against\n91.2%" in TEACHING
+    script = background_runs["scripts"]
+    sigmoid = (script["folder"] / "perceptron-sigmoid.out").read_text()
+    assert "Accuracy 96.2%" in sigmoid and "It found 66 of the 100 fives" in sigmoid
+    assert "(the sigmoid script scores 96.2% and\nfinds 66 fives, where the page scores 96.1% and finds 64)" in TEACHING
+    assert re.search(r"^Epoch 10/10: accuracy 97\.7%, .*held-out accuracy 96\.2%, ", sigmoid, re.MULTILINE)
+    assert "97.7% against 96.2% in\n`perceptron-sigmoid.py`'s last epoch line" in TEACHING
+
+
+def test_the_linear_units_steps_grow_30_to_50_times_as_the_answer_key_says(laptop):
+    laptop.click("#sigmoid")
+    laptop.click("#linear")  # Afresh, from the page's own start at seed 0.
+    for _ in range(8):
+        laptop.evaluate("options => playground.step(options)", {**SHORT, "activation": "linear", "seed": 0})
+    times = [int(found) for found in re.findall(r"the largest (\d+) times", laptop.text_content("#log"))]
+    assert len(times) >= 6 and all(30 <= grown <= 50 for grown in times[1:]), times
+    assert "From the third batch on, each batch's outputs have the\n  other sign, and are 30 to 50 times larger" in TEACHING
