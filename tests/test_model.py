@@ -245,3 +245,50 @@ def test_the_benchmark_refuses_what_it_cannot_measure(speed, flag, value, capsys
         command_line.run(speed.main, [flag, value])
     assert exit.value.code == 2
     assert f"argument {flag}: expected a whole number from " in capsys.readouterr().err
+
+
+# The report's words for the outputs, from made-up outputs and histories: report.held_out_check.
+
+def check_of(outputs, lowest, highest, activation="linear"):
+    """The report for 100 digits, one in ten a five, with these outputs and a training range."""
+    from lesson import report
+
+    digits = np.tile([5, 0, 1, 2, 3, 4, 6, 7, 8, 9], 10)
+    return " ".join(report.held_out_check(np.asarray(outputs, np.float32), (digits == 5).astype(np.float32), digits,
+                                          {"loss": [0.1], "lowest_output": [lowest], "highest_output": [highest]},
+                                          activation, 0.01, 125).split())
+
+
+def test_the_report_says_large_negative_and_positive_only_when_the_outputs_were_both():
+    both = check_of(np.linspace(-2, 3, 100), -2000.0, 3000.0)
+    assert "they ranged from -2000.0000 to 3000.0000, large negative and positive numbers." in both
+    for lowest, highest in [(-2000.0, 999.0), (-999.0, 3000.0), (5.0, 3000.0), (-3000.0, -5.0)]:
+        one = check_of(np.linspace(-2, 3, 100), lowest, highest)
+        assert "large negative and positive" not in one and f"ranged from {report_number(lowest)} to" in one
+
+
+def report_number(value):
+    from lesson import report
+
+    return report.number(value)
+
+
+def test_the_report_tells_outputs_within_0_and_1_from_outputs_beyond():
+    inside = check_of(np.linspace(0, 1, 100), 0.0, 1.0, "sigmoid")
+    assert "Every output on the held-out digits is between 0 and 1, from 0 to 1.0000: the sigmoid squashes" in inside
+    beyond = check_of(np.linspace(-0.62, 1.21, 100), -0.62, 1.21)
+    assert ("The outputs are not numbers between 0 and 1. Over all the epochs of training they ranged from -0.6200 "
+            "to 1.2100. On the held-out digits they run from -0.6200 to 1.2100. A sigmoid squashes every output "
+            "into 0..1: see perceptron-sigmoid.py.") in beyond
+
+
+def test_the_report_with_no_fives_says_so_truly():
+    from lesson import report
+
+    digits = np.tile([0, 1, 2, 3, 4, 6, 7, 8, 9, 0], 10)
+    outputs = np.where(np.arange(100) < 2, 0.9, 0.1).astype(np.float32)
+    text = " ".join(report.held_out_check(outputs, np.zeros(100, np.float32), digits, {"loss": [0.1],
+                    "lowest_output": [0.1], "highest_output": [0.9]}, "sigmoid", 0.5, 125).split())
+    assert "on 100 digits it never trained on, none of them fives:" in text
+    assert "it called 2 of them five. Accuracy 98.0% (98 right), where always answering \"not five\" scores 100.0%." in text
+    assert "found 0 of the 0" not in text and "hardly learned" not in text and "sounds high" not in text

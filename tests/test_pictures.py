@@ -10,6 +10,7 @@ from lesson import command_line, data, pictures, report, scripts
 import matplotlib
 import numpy as np
 import PIL.Image
+import PIL.ImageDraw
 import PIL.ImageSequence
 import pytest
 
@@ -289,3 +290,28 @@ def test_compare_trains_both_scripts_and_its_table_is_true(small_npz, tmp_path, 
         finite = outputs[np.isfinite(outputs)]
         assert table["highest output"][column] == (report.number(finite.max()) if finite.size else "nan")
     assert table["precision for five"][0] == "n/a"  # The blown-up linear unit never says five.
+
+
+def caption_strip(text):
+    """A caption as weights.gif draws it under a frame: its strip of pixels, in grey."""
+    image = PIL.Image.new("RGB", (28 * pictures.ANIMATION_PIXEL, 36), "white")
+    PIL.ImageDraw.Draw(image).text((14 * pictures.ANIMATION_PIXEL, 18), text, fill="black", anchor="mm",
+                                   font=pictures.ANIMATION_FONT)
+    return np.asarray(image.convert("L"), dtype=float) / 255
+
+
+def test_each_frames_caption_gives_that_epochs_held_out_accuracy(trained):
+    """What the learner reads under each frame: the epoch, and the held-out accuracy printed for it."""
+    run = trained[RUNS[0]]
+    held_out = re.findall(r"held-out accuracy ([\d.]+%)", run["printed"])
+    training = re.findall(r"^Epoch \d/3: accuracy ([\d.]+%)", run["printed"], re.MULTILINE)
+    assert len(held_out) == 3 and held_out != training  # Two different numbers to tell apart.
+    frames = animation_frames(run["out"] / "weights.gif")
+    square = 28 * pictures.ANIMATION_PIXEL
+    captions = ["before training", *[f"epoch {epoch}/3: held-out accuracy {accuracy}" for epoch, accuracy in
+                                     enumerate(held_out, 1)]]
+    for frame, caption in zip(frames, captions, strict=True):
+        shown = frame[square:].mean(axis=2)
+        assert np.abs(shown - caption_strip(caption)).max() < 0.1, caption
+    # The training accuracy's caption would look different.
+    assert np.abs(frames[1][square:].mean(axis=2) - caption_strip(f"epoch 1/3: held-out accuracy {training[0]}")).max() > 0.5
