@@ -64,3 +64,14 @@ def test_the_keras_fixture_is_what_keras_trains_now():
     assert {(case["activation"], case["learningRate"], case["batchSize"]) for case in stored["cases"]} == {
         (activation, rate, batch) for activation in page_fixtures.ACTIVATIONS
         for rate in page_fixtures.LEARNING_RATES for batch in page_fixtures.BATCH_SIZES}
+
+
+def test_each_room_is_one_file_of_at_most_300_lines_that_says_what_it_holds():
+    folder = pathlib.Path(__file__).resolve().parent.parent / "lesson"
+    rooms = sorted(folder.glob("*.js")) + [folder / "playground.css", folder / "playground.html"]
+    assert len(rooms) >= 10
+    for room in rooms:
+        lines = room.read_text().splitlines()
+        assert len(lines) <= 300, room.name
+        opening = lines[2] if room.suffix == ".html" else lines[0]  # After <!DOCTYPE html> and <html>.
+        assert opening.startswith(("// ", "/* ", "<!-- ")) and len(opening) > 40, room.name
