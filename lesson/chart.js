@@ -12,9 +12,10 @@ export const kept = (runs, run) => [...runs, run].slice(-RUNS_KEPT);
 
 const escaped = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
 
-// runs: [{label, epochs: [{accuracy, heldOutAccuracy}]}], oldest first. The picture is width x height.
-export function chart(runs, width = 330, height = 200) {
-  const left = 40, right = 10, top = 10, bottom = 46;
+// runs: [{label, epochs: [{accuracy, heldOutAccuracy}], serial}], oldest first; serial numbers the runs, and
+// chooses each one's colour. The picture is width x height, taller for more runs.
+export function chart(runs, width = 330, height = 170 + 14 * runs.length) {
+  const left = 40, right = 10, top = 10, bottom = 34 + 14 * runs.length;
   const epochs = Math.max(1, ...runs.map((run) => run.epochs.length));
   const all = runs.flatMap((run) => run.epochs.flatMap((epoch) => [epoch.accuracy, epoch.heldOutAccuracy]));
   // From 80%, or lower if a run went lower, to 100%, in steps of 10 points.
@@ -29,16 +30,16 @@ export function chart(runs, width = 330, height = 200) {
   parts.push(`<text x="${(left + width - right) / 2}" y="${height - bottom + 16}" text-anchor="middle">epoch 1 ` +
     `to ${epochs}</text>`);
   runs.forEach((run, index) => {
-    const colour = COLOURS[(index + RUNS_KEPT - runs.length) % COLOURS.length];
+    const colour = COLOURS[(run.serial ?? index) % COLOURS.length];  // A run keeps its colour as others come.
     for (const [key, dash] of [["heldOutAccuracy", ""], ["accuracy", ' stroke-dasharray="4 3"']]) {
       const points = run.epochs.map((epoch, i) => `${x(i).toFixed(1)},${y(epoch[key]).toFixed(1)}`).join(" ");
       parts.push(`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`);
     }
     const last = run.epochs.at(-1);
-    parts.push(`<text x="${left}" y="${height - 18 + 12 * (index - runs.length + 2)}" fill="${colour}">` +
+    parts.push(`<text x="${left}" y="${height - bottom + 34 + 14 * index}" fill="${colour}">` +
       `${escaped(run.label)}: held-out ${last ? percent(last.heldOutAccuracy) : "-"}</text>`);
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" font-size="11" ` +
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" font-size="12" ` +
     `font-family="system-ui, sans-serif">${parts.join("")}</svg>`;
 }
 

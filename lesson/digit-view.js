@@ -21,12 +21,14 @@ export function digitView(elements) {
   function show(grey, model, raw, nothing) {
     let steps = null;
     try {
-      steps = prepareSteps(grey, { crop: elements.useCrop.checked, centre: elements.useCentre.checked,
-        scale: elements.useScale.checked });
+      steps = prepareSteps(grey, { crop: elements.useCrop.checked, centre: elements.useCentre.checked });
     } catch (error) {
       if (error.message !== BLANK) throw error;
     }
-    seen = steps ? steps.pixels.map((value) => (raw && elements.useScale.checked ? value * 255 : value)) : null;
+    // Scaled as the perceptron's training digits were: 0..1, or 0..255 for raw pixels; and the other way
+    // round when the learner leaves the step out.
+    const most = raw === elements.useScale.checked ? 255 : 1;
+    seen = steps ? steps.pixels.map((value) => value * most) : null;
     for (const [canvas, picture] of [[elements.ink, steps?.ink], [elements.cropped, steps?.cropped],
       [elements.scaled, steps?.scaled]]) paintGrey(canvas, picture);
     const brightest = seen ? Math.max(largestOf(seen), 1e-12) : 1;

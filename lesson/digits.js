@@ -39,20 +39,38 @@ export async function decodeDigits(digits) {
 export const scaled = (images) => filled(Float32Array, images.length, (i) => images[i] / 255);
 export const isFive = (digits) => filled(Float32Array, digits.length, (i) => (digits[i] === 5 ? 1 : 0));
 
-// The digits Train trains on: the first `trainingDigits` of the 4,000, then the learner's own drawings
-// (decoded by drawingFrom), with pixels 0..1, or 0..255 as the raw images hold them. The held-out digits
-// are prepared the same way, and never added to: they check the perceptron on digits it has never seen.
+// Which of the training digits a smaller training set takes: the first `count` of them, one in ten of them a
+// five as in all 4,000, in the sample's order. (The sample's first 100 digits hold only 5 fives.)
+export function firstDigits(digits, count) {
+  const fives = Math.round(count / 10), chosen = [];
+  let fivesTaken = 0, othersTaken = 0;
+  for (let i = 0; i < digits.length && chosen.length < count; i++) {
+    if (digits[i] === 5 ? fivesTaken++ < fives : othersTaken++ < count - fives) chosen.push(i);
+  }
+  return chosen;
+}
+
+// The digits Train trains on: the 4,000 training digits, or fewer (see firstDigits), then the learner's own
+// drawings (decoded by drawingFrom), with pixels 0..1, or 0..255 as the raw images hold them. The held-out
+// digits are prepared the same way, and never added to: they check the perceptron on digits it has never
+// seen.
 export function trainingSet(data, { trainingDigits = TRAINING, pixels = "scaled", added = [] } = {}) {
-  const most = pixels === "raw" ? 255 : 1, count = trainingDigits + added.length;
+  const most = pixels === "raw" ? 255 : 1;
+  const chosen = trainingDigits >= data.trainDigits.length ? Array.from(data.trainDigits.keys())
+    : firstDigits(data.trainDigits, trainingDigits);
+  const count = chosen.length + added.length;
   const images = new Float32Array(count * PIXELS), labels = new Float32Array(count);
-  for (let i = 0; i < trainingDigits * PIXELS; i++) images[i] = data.trainImages[i] / 255 * most;
-  labels.set(isFive(data.trainDigits.subarray(0, trainingDigits)));
+  chosen.forEach((index, k) => {
+    for (let i = 0; i < PIXELS; i++) images[k * PIXELS + i] = data.trainImages[index * PIXELS + i] / 255 * most;
+    labels[k] = data.trainDigits[index] === 5 ? 1 : 0;
+  });
   added.forEach((drawing, k) => {
-    images.set(drawing.pixels.map((value) => value * most), (trainingDigits + k) * PIXELS);
-    labels[trainingDigits + k] = drawing.five ? 1 : 0;
+    images.set(drawing.pixels.map((value) => value * most), (chosen.length + k) * PIXELS);
+    labels[chosen.length + k] = drawing.five ? 1 : 0;
   });
   const heldOut = filled(Float32Array, data.heldOutImages.length, (i) => data.heldOutImages[i] / 255 * most);
-  return { pixels: images, labels, count, heldOutPixels: heldOut, heldOutLabels: isFive(data.heldOutDigits) };
+  return { pixels: images, labels, count, fives: labels.reduce((sum, five) => sum + five, 0), heldOutPixels: heldOut,
+    heldOutLabels: isFive(data.heldOutDigits) };
 }
 
 // A drawing added to the training digits, as the address holds it: "f" for a five or "n" for not, then its

@@ -45,11 +45,12 @@ export function roundedToAddUp(values, total, places = 2) {
 // The sum written out, in words a learner can check with a calculator.
 export function sentence(taken) {
   const [bias, towards, away] = roundedToAddUp([taken.bias, taken.towards, taken.away], taken.sum);
-  const sum = fixed(taken.sum, 2), said = taken.output > 0.5 ? "five" : "not five";
+  const sum = fixed(taken.sum, 2);
+  const said = taken.output > 0.5 ? 'above 0.5: "five"' : 'not above 0.5: "not five"';
   const added = `the bias ${bias}, plus ${towards} from the ink that pushes towards "five", plus ${away} ` +
     `from the ink that pushes away from it, makes the weighted sum ${sum}`;
   if (taken.activation === "sigmoid") {
-    return `${added}; sigmoid(${sum}) = ${fixed(taken.output, 2)}, above 0.5 or not: ${said}.`;
+    return `${added}; sigmoid(${sum}) = ${fixed(taken.output, 2)}, ${said}.`;
   }
-  return `${added}, which is the output: above 0.5 or not, ${said}.`;
+  return `${added}, which is the output, ${said}.`;
 }

@@ -102,5 +102,5 @@ export function padOn(pad, changed) {
   }
 
   const greys = () => greyFromRgba(pen.getImageData(0, 0, pad.width, pad.height).data, pad.width, pad.height);
-  return { clear, greys, paint, strokes: () => strokes.length, pen: () => width };
+  return { clear, greys, paint, strokes: () => strokes.length, pen: () => width, painted: () => background !== null };
 }

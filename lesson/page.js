@@ -71,11 +71,12 @@ function showCode() {
     : "perceptron-sigmoid.py";
   element("code").innerHTML = "";
   for (const [line, text] of CODE ? CODE.lines : []) {
+    // A line of its own, so that a long one wraps under itself, not under the numbers.
     const span = document.createElement("span");
-    if (line === 29) span.className = "changed";
+    span.className = line === 29 ? "line changed" : "line";
     span.innerHTML = `<span class="number">${String(line).padStart(2)}  </span>`;
     span.append(line === 29 ? CODE.line29[state.settings.activation] : text);
-    element("code").append(span, "\n");
+    element("code").append(span);
   }
 }
 
@@ -93,6 +94,9 @@ function showSettings(chosen) {
   element("epochs").value = epochs;
   element("seed").value = seed;
   element(`pixels-${pixels}`).checked = true;
+  if (!TRAINING_DIGITS.includes(trainingDigits) && !element("training-digits").querySelector(`[value="${trainingDigits}"]`)) {
+    element("training-digits").append(new Option(count(trainingDigits), trainingDigits));  // From a link.
+  }
   element("training-digits").value = trainingDigits;
   const drawings = added ? added.split(".") : [], fives = drawings.filter((text) => text[0] === "f").length;
   element("added-note").textContent = drawings.length
@@ -128,13 +132,7 @@ function connectControls() {
     change({ trainingDigits: Number(element("training-digits").value) }));
   element("remove-added").addEventListener("click", () => change({ added: "" }));
   for (const [id, five] of [["add-five", true], ["add-other", false]]) {
-    element(id).addEventListener("click", () => {
-      const seen = digit.seen();
-      if (!seen) { element("verdict").textContent = "draw a digit first, then add it"; return; }
-      // As the address holds it: 16 levels of grey, scaled to 0..1.
-      const text = drawingText(quantized(seen.map((value) => value / Math.max(...seen))), five);
-      change({ added: [state.settings.added, text].filter(Boolean).join(".") });
-    });
+    element(id).addEventListener("click", () => addDrawing(five));
   }
   element("train").addEventListener("click", () => { if (!state.busy) runTrain(state.settings); });
   element("step").addEventListener("click", () => { if (!state.busy) runStep(state.settings); });
@@ -146,12 +144,47 @@ function connectControls() {
     element("pad").setAttribute("aria-label", `The drawing pad: held-out digit ${state.heldOut + 1}, a ` +
       `${state.data.heldOutDigits[state.heldOut]}`);
   });
+  // A word's link opens the list of words at it, and keeps the settings in the address.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest('a[href^="#word-"]');
+    if (!link) return;
+    event.preventDefault();
+    element("glossary").open = true;
+    const entry = document.querySelector(link.getAttribute("href"));
+    entry.tabIndex = -1;
+    entry.focus();
+  });
   for (const id of ["use-crop", "use-centre", "use-scale"]) element(id).addEventListener("change", updatePad);
   window.addEventListener("hashchange", () => {
-    if (state.busy) return;
+    // Only an address with settings in it, not a link to a place on the page.
+    if (state.busy || !location.hash.includes("=")) return;
     const { settings, notices } = fromAddress(location.hash);
     change(settings, notices.join(" "));
   });
+  // The bar stays at the top: what the keyboard or a link brings into view goes below it.
+  const belowTheBar = () => {
+    document.documentElement.style.scrollPaddingTop = `${element("controls").offsetHeight + 8}px`;
+  };
+  new ResizeObserver(belowTheBar).observe(element("controls"));
+}
+
+// A drawing added to the training digits, as the address holds it: 16 levels of grey, 0..1. Not a held-out
+// digit, which would no longer check the perceptron on digits it has never seen; and not twice.
+function addDrawing(five) {
+  const seen = digit.seen(), said = element("added-here");
+  if (state.busy) said.textContent = "It is training: add it when training is over.";
+  else if (!seen) said.textContent = "Draw a digit first, then add it.";
+  else if (pad.painted()) said.textContent = "This is one of the held-out digits: they are never added to the training digits.";
+  else {
+    const text = drawingText(quantized(seen.map((value) => value / Math.max(...seen))), five);
+    const drawings = state.settings.added ? state.settings.added.split(".") : [];
+    if (drawings.includes(text)) {
+      said.textContent = "That drawing is added already.";
+      return;
+    }
+    change({ added: [...drawings, text].join(".") });
+    said.textContent = `Added, as ${five ? "a five" : "not a five"}. ${element("added-note").textContent}`;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -175,7 +208,8 @@ function runStep(options) {
   const result = step(state.data, chosen, state.stepping, ui);
   state.stepping = result.stepping;
   state.model = { weights: result.stepping.weights, activation: chosen.activation, raw: chosen.pixels === "raw",
-    description: `It is the ${chosen.activation} perceptron after ${count(result.stepping.steps)} steps.` };
+    description: `It is the ${chosen.activation} perceptron after ${count(result.stepping.steps)} ` +
+      `step${result.stepping.steps === 1 ? "" : "s"}.` };
   updatePad();
   return { outputs: result.outputs, weights: result.weights };
 }
@@ -184,8 +218,18 @@ function updatePad() {
   const grey = pad.greys(), nothing = grey.values.every((value) => value >= 128);
   if (pad.strokes()) element("pad").setAttribute("aria-label", `The drawing pad: ${pad.strokes()} strokes`);
   else if (nothing) element("pad").setAttribute("aria-label", "The drawing pad: empty");
-  digit.show(grey, state.model, state.model?.raw, nothing);
+  const seen = digit.show(grey, state.model, state.model?.raw, nothing);
+  // A held-out digit's own label, and whether the answer is right.
+  if (pad.painted() && !pad.strokes() && state.heldOut !== undefined) {
+    const shown = state.data.heldOutDigits[state.heldOut], said = element("verdict").textContent;
+    const right = VERDICT_WORDS.test(said) ? (said.startsWith("five") === (shown === 5) ? ": right" : ": wrong") : "";
+    element("answering").textContent = `Held-out digit ${state.heldOut + 1} is a ${shown}${right}. ` +
+      element("answering").textContent;
+  }
+  element("added-here").textContent = "";
+  return seen;
 }
+const VERDICT_WORDS = /^(five|not five) \(/;
 
 // The verdict shows that it is working before the work, which takes a moment on a slow phone.
 // (A frame, for the browser to show it, and then a moment, after the frame is drawn.)

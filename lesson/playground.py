@@ -96,9 +96,8 @@ def glossary():
     with open(GLOSSARY, encoding="utf-8") as file:
         blocks = [block.strip() for block in file.read().split("\n\n") if block.strip()]
     parts = []
-    for block in blocks:
-        if block.startswith(("# ", "Back to")):
-            continue
+    # Its entries only: the opening speaks of the scripts, and the page says its own words before them.
+    for block in blocks[next(i for i, block in enumerate(blocks) if block.startswith("## ")):]:
         if block.startswith("## "):
             parts.append(f'<h3 id="{word_id(block[3:])}">{html.escape(block[3:])}</h3>')
             continue

@@ -61,7 +61,8 @@ export function heldOutCheck(outputs, digits, epochs, activation, learningRate, 
   } else {
     lines.push(`  It found ${count(found)} of the ${count(fives)} fives (recall ${percent(found / fives)}).`);
     if (calledFive) {
-      lines.push(`  Of the ${count(calledFive)} digits it called five, ${count(found)} were fives ` +
+      const digits = calledFive === 1 ? "digit" : "digits", were = found === 1 ? "was a five" : "were fives";
+      lines.push(`  Of the ${count(calledFive)} ${digits} it called five, ${count(found)} ${were} ` +
         `(precision ${percent(found / calledFive)}).`);
     }
     lines.push(`  Accuracy ${percent(accuracy)} (${count(right)} right), against ${percent(baseline)} for always ` +

@@ -143,7 +143,8 @@ def held_out_check(said, y_test, digits_test, history, activation, learning_rate
     else:
         lines.append(f"  It found {counts['found']:,} of the {fives:,} fives (recall {percent(counts['recall'])}).")
         if said_five:
-            lines.append(f"  Of the {said_five:,} digits it called five, {counts['found']:,} were fives "
+            digits, were = "digit" if said_five == 1 else "digits", "was a five" if counts["found"] == 1 else "were fives"
+            lines.append(f"  Of the {said_five:,} {digits} it called five, {counts['found']:,} {were} "
                          f"(precision {percent(counts['precision'])}).")
         lines.append(f"  Accuracy {percent(counts['accuracy'])} ({counts['correct']:,} right), against "
                      f"{percent(baseline)} for always answering \"not five\"{': hardly better' if hardly else ''}.")

@@ -15,7 +15,7 @@ const SCRIPTS = ["activation", "learningRate", "batchSize", "epochs", "seed"];
 export const RATES = [0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5, 10];
 export const ACTIVATIONS = ["linear", "sigmoid"];
 export const PIXEL_SCALES = ["scaled", "raw"];
-export const TRAINING_DIGITS = [100, 250, 500, 1000, 2000, 4000];
+export const TRAINING_DIGITS = [10, 50, 100, 250, 500, 1000, 2000, 4000];
 // A drawing in an address: "f" or "n", then 523 letters (digits.js' drawingText); they are joined by dots.
 const DRAWING = /^[fn][A-Za-z0-9_-]{523}$/;
 
@@ -55,7 +55,7 @@ export function fromAddress(hash) {
   const chosen = { ...DEFAULTS }, notices = [];
   for (const [setting, name, choices] of [["activation", "line 29", ACTIVATIONS], ["pixels", "pixels", PIXEL_SCALES]]) {
     if (!given.has(setting)) continue;
-    if (choices.includes(given.get(setting))) chosen[setting] = given.get(setting);
+    if (choices.includes(given.get(setting).toLowerCase())) chosen[setting] = given.get(setting).toLowerCase();
     else notices.push(`${name}: ${choices.join(" or ")}, so ${DEFAULTS[setting]}.`);
   }
   if (given.has("added")) {

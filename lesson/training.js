@@ -24,14 +24,39 @@ export function aMoment() {
 function digitsFor(data, chosen) {
   const added = chosen.added ? chosen.added.split(".").map(drawingFrom) : [];
   const set = trainingSet(data, { trainingDigits: chosen.trainingDigits, pixels: chosen.pixels, added });
-  const yours = added.length ? ` (${count(chosen.trainingDigits)} and ${added.length} of your drawings)` : "";
+  const yours = added.length ? `, ${added.length} of them your drawings` : "";
   const raw = chosen.pixels === "raw" ? ", with raw pixels, 0 to 255" : "";
-  return { set, line: `Digits: ${count(set.count)} for training${yours} and ${count(set.heldOutLabels.length)} held ` +
-    `out, from the bundled sample${raw}.` };
+  return { set, line: `Digits: ${count(set.count)} for training (${count(set.fives)} of them fives${yours}) and ` +
+    `${count(set.heldOutLabels.length)} held out, from the bundled sample${raw}.` };
 }
 
-const runName = (chosen) => `${chosen.activation}, ${general(chosen.learningRate)}` +
-  `${chosen.pixels === "raw" ? ", raw pixels" : ""}${chosen.trainingDigits < 4000 ? `, ${count(chosen.trainingDigits)} digits` : ""}`;
+// A run's settings, as the chart's legend and the bar name it: the activation and the learning rate, and any
+// other setting that is not the scripts'.
+function runName(chosen) {
+  const others = [
+    chosen.batchSize !== 32 && `batch ${count(chosen.batchSize)}`, chosen.epochs !== 10 && plural(chosen.epochs, "epoch"),
+    chosen.seed !== 0 && `seed ${chosen.seed}`, chosen.pixels === "raw" && "raw pixels",
+    chosen.trainingDigits < 4000 && `${count(chosen.trainingDigits)} digits`,
+    chosen.added && plural(chosen.added.split(".").length, "drawing"),
+  ].filter(Boolean);
+  return [`${chosen.activation}, ${general(chosen.learningRate)}`, ...others].join(", ");
+}
+
+const plural = (number, noun) => `${count(number)} ${noun}${number === 1 ? "" : "s"}`;
+
+// What the report's advice cannot know: that the data, not the steps, kept it from learning.
+function dataNote(chosen, set) {
+  const notes = [];
+  if (chosen.pixels === "raw") {
+    notes.push("These were raw pixels, 0 to 255: every weighted sum is hundreds of times larger than with " +
+      "pixels 0..1, and so is every step, whatever the learning rate. Scale them, in part 5.");
+  }
+  if (set.count < 4000) {
+    notes.push(`It trained on ${count(set.count)} digits, ${count(set.fives)} of them fives: fewer examples, and ` +
+      `${count(chosen.epochs * Math.ceil(set.count / chosen.batchSize))} steps in all.`);
+  }
+  return notes.length ? `\n\n${notes.join("\n")}` : "";
+}
 
 // Train from the start for chosen.epochs, as the scripts do. ui: {log, summary, chart, weights (a
 // weightsView), busy(on)}. chosen.initialWeights and chosen.order (one order per epoch), if given, replace
@@ -60,14 +85,14 @@ export async function train(data, chosen, runs, ui) {
   }
   const steps = chosen.epochs * Math.ceil(set.count / chosen.batchSize);
   ui.log.textContent += heldOutCheck(checked.outputs, data.heldOutDigits, epochs, chosen.activation,
-    chosen.learningRate, steps, FIX);
+    chosen.learningRate, steps, FIX) + dataNote(chosen, set);
   const found = Array.from(checked.outputs).filter((value, i) => value > 0.5 && set.heldOutLabels[i] === 1).length;
   const fives = set.heldOutLabels.reduce((sum, five) => sum + five, 0);
   ui.summary.textContent = `Trained ${runName(chosen)}: held-out accuracy ${percent(checked.accuracy)}, ` +
     `${found} of the ${fives} fives found${found ? "" : ': no better than always "not five"'}. ` +
     "The whole report is in part 1.";
   ui.weights.last();
-  runs.splice(0, runs.length, ...kept(runs, { label: runName(chosen), epochs }));
+  runs.splice(0, runs.length, ...kept(runs, { label: runName(chosen), epochs, serial: (runs.at(-1)?.serial ?? -1) + 1 }));
   ui.chart.innerHTML = chart(runs);
   ui.chart.setAttribute("aria-label", `Accuracy per epoch: ${described(runs)}`);
   ui.busy(false);
@@ -91,8 +116,10 @@ export function step(data, chosen, stepping, ui) {
       steps: 0, largest: NaN };
     ui.weights.reset();
     ui.weights.add(weights, "before training");
-    ui.log.textContent = `${line}\nStep by step: one batch of ${count(chosen.batchSize)} at a time, at learning ` +
-      `rate ${general(chosen.learningRate)}.\n`;
+    ui.log.textContent = `${line}\nStep by step, from the start at seed ${chosen.seed}: one batch of ` +
+      `${count(chosen.batchSize)} at a time, at learning rate ${general(chosen.learningRate)}. Each line gives the ` +
+      "batch's outputs before its step, then how far the step moved the weights, and the held-out accuracy " +
+      "after it.\n";
   }
   const { set, weights, order } = stepping;
   if (stepping.place >= order.length) stepping.place = 0;  // A new epoch, in the same order.
@@ -110,7 +137,7 @@ export function step(data, chosen, stepping, ui) {
   stepping.largest = largest;
   const heldOut = check(weights, set.heldOutPixels, set.heldOutLabels, chosen.activation);
   const text = `Step ${count(stepping.steps)}: outputs ${outputRange(lowestOutput, highestOutput)}${growth}; the ` +
-    `weights moved by up to ${number(moved)}; held-out accuracy ${percent(heldOut.accuracy)}`;
+    `step moved the weights by up to ${number(moved)}; held-out accuracy now ${percent(heldOut.accuracy)}`;
   ui.log.textContent += `${text}\n`;
   ui.summary.textContent = text;
   ui.weights.add(weights, `after step ${stepping.steps}`);

@@ -41,12 +41,14 @@ export function weightsView(elements) {
   function stop() {
     clearTimeout(replaying);
     replaying = null;
+    elements.play.textContent = "Play the epochs";
   }
 
   // The run's frames again, one by one, on its one colour scale.
   function replay(index = 0) {
     show(index);
     replaying = index + 1 < frames.length ? setTimeout(replay, 350, index + 1) : null;
+    elements.play.textContent = replaying ? "Stop" : "Play the epochs";
   }
 
   function add(weights, caption) {
@@ -73,6 +75,9 @@ export function weightsView(elements) {
     scale.fillRect(x, 0, 1, elements.scale.height);
   }
   elements.slider.addEventListener("input", () => { stop(); show(Number(elements.slider.value)); });
-  elements.play.addEventListener("click", () => { stop(); replay(); });
+  elements.play.addEventListener("click", () => {
+    if (replaying) stop();
+    else replay();
+  });
   return { add, last, reset, replay, stop };
 }

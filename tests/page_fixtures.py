@@ -113,6 +113,8 @@ def report_cases():
                                        1250),
         "the sigmoid at 10 found none": (np.full(1000, 1e-9, np.float32), digits, history([1e-12], [1e-6]), "sigmoid",
                                          10, 1250),
+        "one digit called five, and it is one": (np.where(np.arange(1000) == np.flatnonzero(fives)[0], 0.9, 0.1)
+                                                  .astype(np.float32), digits, history([0.1], [0.9]), "sigmoid", 0.5, 1250),
         "the sigmoid hardly learned": (np.where(fives & (np.arange(1000) % 10 == 0), 0.7, 0.1).astype(np.float32),
                                        digits, history([0.01], [0.8]), "sigmoid", 0.001, 12_500),
         "some outputs nan or inf": (np.where(np.arange(1000) % 7 == 0, np.inf, good).astype(np.float32), digits,

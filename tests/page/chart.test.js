@@ -34,3 +34,21 @@ test("a run that fell below 80% widens the scale, and labels are written safely"
   assert.match(svg, />50%</);
   assert.match(svg, /&lt;raw> &amp; &quot;pixels&quot;/);
 });
+
+test("a run keeps its colour as others come, and the legend sits below the axis's words", () => {
+  let runs = [];
+  const colours = [];
+  for (const [serial, label] of ["linear, 0.5", "sigmoid, 0.5", "sigmoid, 0.01", "sigmoid, 10"].entries()) {
+    runs = kept(runs, { ...run(label, [0.9, 0.95]), serial });
+    colours.push(chart(runs).match(new RegExp(`fill="(#[0-9a-f]+)">${label.replace(".", "\\.")}`))[1]);
+  }
+  const svg = chart(runs);
+  for (const [serial, label] of ["sigmoid, 0.5", "sigmoid, 0.01", "sigmoid, 10"].entries()) {
+    assert.equal(svg.match(new RegExp(`fill="(#[0-9a-f]+)">${label.replace(".", "\\.")}`))[1], colours[serial + 1]);
+  }
+  assert.equal(new Set(colours.slice(1)).size, 3);
+  const axis = Number(svg.match(/y="([\d.]+)" text-anchor="middle">epoch 1 to/)[1]);
+  const legend = Array.from(svg.matchAll(/y="([\d.]+)" fill="#/g), (found) => Number(found[1]));
+  assert.ok(legend.every((y, i) => y >= axis + 12 && (i === 0 || y >= legend[i - 1] + 12)), `${axis} ${legend}`);
+  assert.ok(legend.at(-1) <= Number(svg.match(/viewBox="0 0 \d+ (\d+)"/)[1]));
+});

@@ -2,7 +2,7 @@
 
 import test from "node:test";
 import assert from "node:assert/strict";
-import { drawingFrom, drawingText, isFive, quantized, scaled, trainingSet } from "../../lesson/digits.js";
+import { drawingFrom, drawingText, firstDigits, isFive, quantized, scaled, trainingSet } from "../../lesson/digits.js";
 import { PIXELS } from "../../lesson/perceptron.js";
 import { fixture } from "./fixtures.js";
 
@@ -20,8 +20,15 @@ test("the training set is the sample's 4,000, or its first few, scaled or raw, a
   assert.deepEqual(whole.heldOutPixels, scaled(sample.heldOutImages));
   const few = trainingSet(sample, { trainingDigits: 250, pixels: "raw" });
   assert.equal(few.count, 250);
-  assert.deepEqual(few.pixels, Float32Array.from(sample.trainImages.subarray(0, 250 * PIXELS)));
-  assert.deepEqual(few.labels, isFive(sample.trainDigits.subarray(0, 250)));
+  // One in ten a five, as in all 4,000: the first 25 fives and the first 225 others, in the sample's order.
+  assert.equal(few.fives, 25);
+  const chosen = firstDigits(sample.trainDigits, 250);
+  assert.deepEqual(chosen, [...chosen].sort((a, b) => a - b));
+  assert.equal(chosen.filter((index) => sample.trainDigits[index] !== 5).at(-1),
+    Array.from(sample.trainDigits.keys()).filter((index) => sample.trainDigits[index] !== 5)[224]);
+  assert.deepEqual(few.pixels.subarray(0, PIXELS), Float32Array.from(sample.trainImages.subarray(chosen[0] * PIXELS,
+    (chosen[0] + 1) * PIXELS)));
+  for (const count of [10, 50, 100, 1000]) assert.equal(trainingSet(sample, { trainingDigits: count }).fives, count / 10);
   assert.equal(few.heldOutLabels.length, 1000);
   assert.equal(Math.max(...few.heldOutPixels.subarray(0, 5000)), 255);
 });

@@ -46,6 +46,7 @@ test("the rounded parts add up to the rounded sum, as a learner would check by h
 test("the sentence says the sum and the answer", () => {
   const taken = { bias: -0.111, towards: 5.314, away: -3.872, sum: 1.331, output: 0.791, activation: "sigmoid" };
   assert.equal(sentence(taken), 'the bias -0.11, plus 5.31 from the ink that pushes towards "five", plus -3.87 ' +
-    'from the ink that pushes away from it, makes the weighted sum 1.33; sigmoid(1.33) = 0.79, above 0.5 or not: five.');
-  assert.match(sentence({ ...taken, activation: "linear", output: 1.331 }), /makes the weighted sum 1\.33, which is the output: above 0\.5 or not, five\.$/);
+    'from the ink that pushes away from it, makes the weighted sum 1.33; sigmoid(1.33) = 0.79, above 0.5: "five".');
+  assert.match(sentence({ ...taken, activation: "linear", output: 1.331 }), /makes the weighted sum 1\.33, which is the output, above 0\.5: "five"\.$/);
+  assert.match(sentence({ ...taken, output: 0.21 }), /sigmoid\(1\.33\) = 0\.21, not above 0\.5: "not five"\.$/);
 });
