@@ -113,18 +113,29 @@ def offline(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", connect)
 
 
+# The long runs' readers and the browser's tests: what `python -m pytest -m "not slow"` leaves out.
+READERS = ("test_end_to_end.py", "test_backends.py", "test_notebook.py", "test_experiments.py", "test_docs.py")
+SLOW = (*READERS, "test_playground.py", "test_playground_for_everyone.py")
+BACKGROUND = {"background_runs", "runs", "ran"}
+
+
 def pytest_collectstart(collector):
     """Start the background runs as collection starts, before any test imports Keras, if they are needed."""
+    if "not slow" in collector.config.option.markexpr:
+        return
     chosen = [pathlib.Path(arg.split("::")[0]).resolve() for arg in collector.config.args]
-    readers = [pathlib.Path(__file__).with_name(name)
-               for name in ("test_end_to_end.py", "test_backends.py", "test_notebook.py", "test_experiments.py")]
+    readers = [pathlib.Path(__file__).with_name(name) for name in READERS]
     if any(path == reader or path in reader.parents for path in chosen for reader in readers):
         end_to_end_runs.start_runs()  # Once: it does nothing when they have started.
 
 
 def pytest_collection_modifyitems(items):
-    """Run the tests that read the background runs last, so that those runs have time to finish."""
-    items.sort(key=lambda item: bool({"background_runs", "runs", "ran"} & set(item.fixturenames)))
+    """Mark the slow tests, and run the tests that read the background runs last, so that those runs have time
+    to finish."""
+    for item in items:
+        if item.path.name in SLOW or BACKGROUND & set(item.fixturenames) or "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
 
 
 @pytest.fixture(scope="session")

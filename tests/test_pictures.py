@@ -165,7 +165,8 @@ def test_report_counts_agree_with_the_predictions(trained, key, small_npz):
     if hardly and not found:
         assert f"It found 0 of the {fives} fives: no better than always answering \"not five\"." in printed
     else:
-        assert f"Of the {said} digits it called five, {found} were fives" in printed
+        digits, were = "digit" if said == 1 else "digits", "was a five" if found == 1 else "were fives"
+        assert f"Of the {said} {digits} it called five, {found} {were}" in printed
         assert (f"Accuracy {report.percent(correct / len(y_test))} ({correct} right), against {baseline} for always "
                 f"answering \"not five\"{': hardly better' if hardly else ''}.") in printed
 
