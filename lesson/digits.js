@@ -9,7 +9,8 @@ export const TRAINING = 4000, HELD_OUT = 1000;
 // {png: base64 PNG, labels: "5041..."}, as lesson/playground.py writes it, to {trainImages, trainDigits,
 // heldOutImages, heldOutDigits}: Uint8Arrays of 784 pixels 0..255 a digit, and of digits 0..9.
 export async function decodeDigits(digits) {
-  const bytes = Uint8Array.from(atob(digits.png), (character) => character.charCodeAt(0));
+  const text = atob(digits.png);
+  const bytes = filled(Uint8Array, text.length, (i) => text.charCodeAt(i));
   const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }),
     { colorSpaceConversion: "none", premultiplyAlpha: "none" });
   const canvas = document.createElement("canvas");
@@ -23,12 +24,11 @@ export async function decodeDigits(digits) {
   for (let index = 0; index < count; index++) {
     const top = Math.floor(index / perRow) * 28, left = (index % perRow) * 28;
     for (let row = 0; row < 28; row++) {
-      for (let column = 0; column < 28; column++) {
-        images[index * PIXELS + row * 28 + column] = rgba[4 * ((top + row) * bitmap.width + left + column)];
-      }
+      const from = 4 * ((top + row) * bitmap.width + left), to = index * PIXELS + row * 28;
+      for (let column = 0; column < 28; column++) images[to + column] = rgba[from + 4 * column];
     }
   }
-  const labels = Uint8Array.from(digits.labels, Number);
+  const labels = filled(Uint8Array, count, (i) => Number(digits.labels[i]));
   return {
     trainImages: images.slice(0, TRAINING * PIXELS), trainDigits: labels.slice(0, TRAINING),
     heldOutImages: images.slice(TRAINING * PIXELS), heldOutDigits: labels.slice(TRAINING),

@@ -52,12 +52,14 @@ export function output(weights, pixels, offset, activation) {
   return activation === "sigmoid" ? Math.fround(sigmoid(sum)) : sum;
 }
 
-// One step of SGD on one batch (indices into the digits), in place; returns the batch's outputs before it.
+// One step of SGD on one batch (indices into the digits), in place; returns the batch's outputs before it,
+// in `outputs` if given (and the gradient's room, if given, is used again).
 // The loss is the mean squared error over the batch, so each digit's part of the step is the learning rate
 // times 2 (output - label) / batch size, times the sigmoid's slope, output (1 - output), if it has one,
 // times the digit's pixels (and times 1 for the bias).
-export function sgdStep(weights, pixels, labels, batch, activation, learningRate) {
-  const gradient = new Float32Array(PIXELS + 1), outputs = new Float32Array(batch.length);
+export function sgdStep(weights, pixels, labels, batch, activation, learningRate,
+  gradient = new Float32Array(PIXELS + 1), outputs = new Float32Array(batch.length)) {
+  gradient.fill(0);
   batch.forEach((index, place) => {
     const offset = index * PIXELS, said = output(weights, pixels, offset, activation);
     outputs[place] = said;
@@ -88,10 +90,12 @@ export function tally(outputs, labels) {
 // One epoch of SGD, in place: a step for each batch of the digits, in `order`. Returns the epoch's accuracy,
 // loss and outputs' range, of the outputs before each step, as Keras counts them.
 export function sgdEpoch(weights, pixels, labels, order, activation, learningRate, batchSize) {
-  const outputs = new Float32Array(order.length);
+  // One gradient for all the steps, and the epoch's outputs, each batch's written in place.
+  const outputs = new Float32Array(order.length), gradient = new Float32Array(PIXELS + 1);
   for (let start = 0; start < order.length; start += batchSize) {
-    const batch = order.slice(start, start + batchSize);
-    outputs.set(sgdStep(weights, pixels, labels, batch, activation, learningRate), start);
+    const end = Math.min(start + batchSize, order.length);
+    sgdStep(weights, pixels, labels, order.slice(start, end), activation, learningRate, gradient,
+      outputs.subarray(start, end));
   }
   return tally(outputs, Float32Array.from(order, (index) => labels[index]));
 }
