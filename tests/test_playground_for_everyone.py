@@ -353,13 +353,15 @@ def test_the_teaching_answer_key_is_what_each_link_prints(browser, background_ru
     # The hour's links are the key's.
     assert set(re.findall(r"\(\.\./playground\.html#([^)]+)\)", TEACHING)) == {link for link, _ in rows}
     printed = {}
+    page = open_page(browser)
     for link, prints in rows:
-        page = open_page(browser, f"{PAGE.as_uri()}#{link}")
+        # As a link to the page opens it: the settings from the address, then Train.
+        page.evaluate("link => { location.hash = link; }", link)
+        page.wait_for_function("link => location.hash === `#${link}`", arg=link)
         page.click("#train")
         page.wait_for_function("document.getElementById('train').getAttribute('aria-disabled') === 'false'")
         summary, log = page.text_content("#summary"), page.text_content("#log")
         printed[link] = log
-        close(page)
         # Each number the key gives is one the run printed, where the key says it is.
         unchecked = prints
         for pattern, shown in PRINTS:
@@ -367,6 +369,7 @@ def test_the_teaching_answer_key_is_what_each_link_prints(browser, background_ru
                 assert shown(summary, log, *found.groups()), (link, found[0])
                 unchecked = unchecked.replace(found[0], "")
         assert not re.search(r"\d", unchecked), (link, unchecked)
+    close(page)
     # The numbers in the notes and the overfitting part, where they come from.
     first = printed["activation=linear&learningRate=0.5&batchSize=32&epochs=10&seed=0"]
     assert "outputs -3.26e+38 .." in first and "-3.26e+38 is -3.26 with the point moved 38" in TEACHING
