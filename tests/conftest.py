@@ -9,10 +9,17 @@ import tempfile
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 import end_to_end_runs
 
 SCRIPTS = ["perceptron-single", "perceptron-sigmoid"]
+
+# The fuzz tests' generated files: 100 of each kind in the suite, and 300 for the mutation run, which asks
+# for them with --hypothesis-profile=thorough (see pyproject.toml).
+settings.register_profile("suite", max_examples=100)
+settings.register_profile("thorough", max_examples=300)
+settings.load_profile("suite")
 
 # A file that no one may read, not even root: Linux's write-only switch to compact memory.
 WRITE_ONLY = pathlib.Path("/proc/sys/vm/compact_memory")

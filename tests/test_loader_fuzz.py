@@ -110,8 +110,8 @@ def damaged_header():
     return data[:brace] + b"\x84" + data[brace + 1:]
 
 
-# derandomize: the same 300 files on every run, so that CI never fails by luck.
-@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same files on every run, so that CI never fails by luck. How many: conftest.py's profiles.
+@settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(files)
 @example((damaged_header(), None))
 def test_loader_accepts_valid_files_and_refuses_the_rest_clearly(file):
@@ -164,7 +164,7 @@ def image_files(draw):
     return data, damage
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(image_files(), st.tuples(st.binary(max_size=500), st.just("not an image"))))
 def test_predict_answers_every_whole_digit_image_and_refuses_only_damaged_ones_clearly(file):
     data, damage = file
