@@ -136,13 +136,23 @@ def pytest_collectstart(collector):
         end_to_end_runs.start_runs()  # Once: it does nothing when they have started.
 
 
+def pytest_collection_finish(session):
+    """When the page's rooms are among the tests, write their fixtures and start Node on them at once."""
+    if any(item.path.name == "test_page_rooms.py" for item in session.items):
+        import page_fixtures
+
+        page_fixtures.start_rooms(tempfile.mkdtemp(prefix="page-fixtures-"))
+
+
 def pytest_collection_modifyitems(items):
     """Mark the slow tests, and run the tests that read the background runs last, so that those runs have time
     to finish."""
     for item in items:
         if item.path.name in SLOW or BACKGROUND & set(item.fixturenames) or "browser" in item.fixturenames:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
+    # The rooms' Node tests, which run on the other core meanwhile, and the long runs' readers come last.
+    items.sort(key=lambda item: (bool(BACKGROUND & set(item.fixturenames)),
+                                 item.originalname == "test_each_room_is_what_python_computes"))
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,9 @@ runs the JavaScript tests against them.
 
 Keras' SGD over the grid takes about half a minute, so it is written once, into the repository; a test
 trains two of its cases afresh and checks them against the file (tests/test_page_rooms.py).
+
+In the test session, conftest.py calls start_rooms() as the tests are collected: Node then runs the rooms'
+tests on the machine's other core while the Python tests run.
 """
 
 import base64
@@ -17,8 +20,12 @@ import contextlib
 import io
 import json
 import math
+import os
 import pathlib
+import shutil
+import subprocess
 import sys
+import threading
 
 import numpy as np
 import PIL.Image
@@ -329,6 +336,34 @@ def sample():
         (x_train, digits_train), (x_test, digits_test) = data.load_sample()
     return {"trainImages": x_train.astype(np.uint8), "trainDigits": digits_train.astype(np.uint8),
             "heldOutImages": x_test.astype(np.uint8), "heldOutDigits": digits_test.astype(np.uint8)}
+
+
+ROOMS = sorted((pathlib.Path(__file__).resolve().parent / "page").glob("*.test.js"))
+NODE = shutil.which("node")
+RAN, RUNNER = {}, []
+
+
+def start_rooms(folder):
+    """Write the fixtures into folder, then run each room's tests with Node in a thread of their own, one room
+    after another, while the Python tests go on: their results wait in RAN, by room. Once."""
+    if RUNNER or NODE is None:
+        return
+    write_all(folder)
+
+    def run():
+        for room in ROOMS:
+            RAN[room.name] = subprocess.run([NODE, "--test", "--test-reporter=spec", str(room)], capture_output=True,
+                                            text=True, env={**os.environ, "FIXTURES": str(folder)}, timeout=300,
+                                            check=False)
+
+    RUNNER.append(threading.Thread(target=run, daemon=True))
+    RUNNER[0].start()
+
+
+def room_ran(name):
+    """What Node printed for a room's tests, once they have run."""
+    RUNNER[0].join(timeout=600)
+    return RAN[name]
 
 
 def write_all(folder):

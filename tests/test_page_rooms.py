@@ -1,35 +1,21 @@
 """The page's JavaScript rooms, held to Python: tests/page_fixtures.py writes what NumPy, SciPy, Pillow,
 Keras and the project's own modules compute, and Node's own test runner runs tests/page/*.test.js, one
-room at a time, against it."""
+room at a time, against it, on the other core while the Python tests run."""
 
 import base64
 import json
-import os
 import pathlib
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
 
 import page_fixtures
 
-NODE = shutil.which("node")
-ROOMS = sorted((pathlib.Path(__file__).parent / "page").glob("*.test.js"))
 
-
-@pytest.fixture(scope="session")
-def fixtures(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("page-fixtures")
-    page_fixtures.write_all(folder)
-    return folder
-
-
-@pytest.mark.skipif(NODE is None, reason="Node.js is not installed (apt-get install nodejs)")
-@pytest.mark.parametrize("room", ROOMS, ids=lambda path: path.name)
-def test_each_room_is_what_python_computes(room, fixtures):
-    ran = subprocess.run([NODE, "--test", "--test-reporter=spec", str(room)], capture_output=True, text=True,
-                         env={**os.environ, "FIXTURES": str(fixtures)}, timeout=300, check=False)
+@pytest.mark.skipif(page_fixtures.NODE is None, reason="Node.js is not installed (apt-get install nodejs)")
+@pytest.mark.parametrize("room", [path.name for path in page_fixtures.ROOMS])
+def test_each_room_is_what_python_computes(room):
+    ran = page_fixtures.room_ran(room)  # Started as the tests were collected (conftest.py).
     assert ran.returncode == 0, f"{ran.stdout[-6000:]}\n{ran.stderr[-2000:]}"
 
 
