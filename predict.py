@@ -50,14 +50,17 @@ def main(argv=None):
     paths, inputs, notes, written, shown, failed = [], [], [], [], collections.Counter(), False
     for path in args.images:
         try:
-            pixels, others = prepare.prepare_image(prepare.read_image(path))
+            prepared = prepare.prepare_steps(prepare.read_image(path))
         except InputError as error:
             print(f"{path}: error: {error}", file=sys.stderr)
             failed = True
             continue
+        pixels, others = prepared["pixels"], prepared["others"]
         paths.append(path)
         inputs.append(pixels)
-        notes.append(f", the largest mark; {others} other{'s' if others > 1 else ''} ignored" if others else "")
+        # On the answer's line: which mark was answered, and hints for a picture that may not read well.
+        ignored = f", the largest mark; {others} other{'s' if others > 1 else ''} ignored" if others else ""
+        notes.append(ignored + "".join(f"; hint: {hint}" for hint in prepared["hints"]))
         if args.show_input is not None:
             # The whole file name, so that my-five.png and my-five.jpg keep a picture each,
             # and a number when two images of the same name come from different folders.

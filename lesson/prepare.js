@@ -11,12 +11,26 @@ import {
 // The same settings as lesson/prepare.py.
 export const FAINTEST_INK = 0.15, SMALLEST_DIGIT = 0.03, MNIST_STROKE = 0.14, THINNEST_STROKE = 0.08;
 export const INK_OVER_GRAIN = 3;
+export const RULED_LINE_SPAN = 0.5, RULED_LINE_TILT = 0.03, RULED_LINE_WIDTH = 0.015, RULED_LINES = 3;
+export const FILLED_CROP = 0.75, THIN_PEN = 0.04, SMALL_DIGIT = 0.1, SMALL_FOR_ITS_PEN = 0.5;
+export const THICK_PEN = 0.25;
+// The hints prepare.py gives, in its words.
+export const FILLED = "the ink fills the whole picture: is the paper darker than the pen?";
+export const THIN = "a thin pen: a thicker brush reads better";
+export const SMALL = "a small digit: draw it larger";
 
 // Twin of prepare.find_ink: how strongly each pixel is ink, and the spread of the paper's grain.
 export function findInk(grey) {
   const some = everySecond(grey), middle = median(some);
   const away = filled(Float32Array, some.length, (i) => some[i] - middle);
-  const darkInk = percentile(away.map((value) => -value), 99.5) > percentile(away, 99.5);
+  let darkest = percentile(away.map((value) => -value), 99.5), lightest = percentile(away, 99.5);
+  if (darkest === lightest) {
+    // Both are the paper, as on a paint program's flat canvas: the furthest pixel decides (in float32).
+    const usual = Math.fround(middle), most = largestOf(grey.values);
+    darkest = Math.fround(usual - grey.values.reduce((least, value) => Math.min(least, value), Infinity));
+    lightest = Math.fround(most - usual);
+  }
+  const darkInk = darkest > lightest;
   const small = resized(grey, Math.min(1, 32 / Math.max(grey.width, grey.height)));
   const window = Math.max(3, pythonRound(Math.min(small.width, small.height) / 2));
   const paper = resizeTo(percentileFilter(small, darkInk ? 90 : 10, window), grey.width, grey.height);
@@ -32,7 +46,65 @@ export function findInk(grey) {
   const grain = 1.4826 * median(steps) / Math.sqrt(2);
   const blur = Math.max(grey.width, grey.height) / 400;
   if (blur >= 0.5) ink = gaussianBlur(ink, blur);
-  return { ink, grain };
+  return { ink: withoutRuledLines(ink), grain };
+}
+
+// Twin of prepare.without_ruled_lines: the ink with ruled paper's lines left out, long thin straight marks
+// across the picture at one slope, and the strokes that cross them kept whole.
+export function withoutRuledLines(ink) {
+  const { width, height, values } = ink, at = (row, column) => values[row * width + column];
+  // How far each pixel stands out from the ink `reach` rows above and below it.
+  const reach = Math.max(1, pythonRound(RULED_LINE_WIDTH * Math.max(height, width)));
+  const line = new Float32Array(values.length);
+  for (let row = 0; row < height; row++) {
+    const above = Math.max(row - reach, 0) * width, below = Math.min(row + reach, height - 1) * width;
+    for (let i = row * width, column = 0; column < width; i++, column++) {
+      line[i] = values[i] - Math.max(values[above + column], values[below + column]);
+    }
+  }
+  const rows = [], columns = [];  // Every second column's pixels that stand out.
+  for (let row = 0; row < height; row++) {
+    for (let column = 0; column < width; column += 2) {
+      if (line[row * width + column] > FAINTEST_INK / 4) { rows.push(row); columns.push(column); }
+    }
+  }
+  const most = pythonRound(RULED_LINE_TILT * width), needed = RULED_LINE_SPAN * Math.ceil(width / 2);
+  // The slope along which the most rows stand out nearly all the way across.
+  let slope = 0, full = [], fullRows = 0;
+  for (let drop = -most; drop <= most; drop++) {
+    const counts = new Int32Array(height + 2 * most);
+    for (let i = 0; i < rows.length; i++) counts[rows[i] - Math.floor(drop * columns[i] / width + 0.5) + most]++;
+    const along = Array.from(counts, (count) => count >= needed), alongRows = along.filter(Boolean).length;
+    if (alongRows > fullRows) [slope, full, fullRows] = [drop, along, alongRows];
+  }
+  // Each run of such rows is one line, from its first row to the row after its last.
+  const lines = [];
+  full.forEach((isFull, start) => {
+    if (isFull && full[start - 1]) lines[lines.length - 1][1] = start + 1;
+    else if (isFull) lines.push([start, start + 1]);
+  });
+  if (lines.length < RULED_LINES) return ink;
+  const down = filled(Int32Array, width, (column) => Math.floor(slope * column / width + 0.5) - most);
+  const cleaned = picture(width, height, Float32Array.from(values));
+  for (const [first, stop] of lines) {
+    // The line with its soft edges, a row beyond, becomes the paper just beyond those, above and below it,
+    // where the picture holds all of these rows.
+    const kept = [...down.keys()].filter((column) => first - 2 + down[column] >= 0 && stop + 1 + down[column] < height);
+    const standing = kept.flatMap((column) => {
+      const around = Math.max(at(first - 2 + down[column], column), at(stop + 1 + down[column], column));
+      return Array.from({ length: stop - first + 2 },
+        (_, row) => Math.fround(at(first - 1 + row + down[column], column) - around));
+    });
+    // Where the pen crossed the line, its ink loses no more than the line's: nearly its strongest.
+    const strength = standing.length ? percentile(standing, 90) : 0;
+    kept.forEach((column, k) => {
+      for (let row = first - 1; row <= stop; row++) {
+        const lift = Math.min(Math.max(standing[k * (stop - first + 2) + row - first + 1], 0), strength);
+        cleaned.values[(row + down[column]) * width + column] -= lift;
+      }
+    });
+  }
+  return cleaned;
 }
 
 // Twin of prepare.otsu_threshold.
@@ -73,7 +145,8 @@ export function strokeWidth(mask, width, height) {
 // What prepare.BLANK says: the page says its own words for a blank pad.
 export const BLANK = "looks blank: no digit found; write darker and larger, and keep glare off the ink";
 
-// Twin of prepare.largest_mark: the ink cropped to its largest mark, 0..1, and how many similar marks were left out.
+// Twin of prepare.largest_mark: the ink cropped to its largest mark, 0..1, how many similar marks were left
+// out, and hints for a picture that may not read well (FILLED, THIN, SMALL).
 export function largestMark({ ink: found, grain }) {
   const { width, height } = found;
   const ink = found.values.map((value) => Math.min(Math.max(value, 0), 1));
@@ -148,6 +221,11 @@ export function largestMark({ ink: found, grain }) {
   if (!digit.values.some((value) => value > 0)) throw new Error(BLANK);
   // A pen draws far thinner strokes than MNIST's: thicken thin ones, as if drawn with a round marker.
   const size = Math.max(cropWidth, cropHeight), stroke = strokeWidth(cropped, cropWidth, cropHeight);
+  const hints = [], filling = cropped.reduce((sum, inMark) => sum + inMark, 0) / cropped.length;
+  if (filling > FILLED_CROP && Math.min(cropWidth, cropHeight) >= size / 2) hints.push(FILLED);
+  if (stroke < THIN_PEN * size) hints.push(THIN);
+  const whole = Math.max(width, height);
+  if (size < SMALL_DIGIT * whole || (size < SMALL_FOR_ITS_PEN * whole && stroke > THICK_PEN * size)) hints.push(SMALL);
   if (stroke < THINNEST_STROKE * size) {
     const thicker = (MNIST_STROKE * size - stroke) / 2, margin = Math.trunc(thicker) + 2;
     const paddedWidth = cropWidth + 2 * margin, paddedHeight = cropHeight + 2 * margin;
@@ -166,7 +244,7 @@ export function largestMark({ ink: found, grain }) {
     });
     digit = padded;
   }
-  return { digit, others };
+  return { digit, others, hints };
 }
 
 // Twin of prepare.centre_of_mass: the row and column of the ink's centre of mass.
@@ -181,11 +259,11 @@ export function centreOfMass(image) {
 // Twin of prepare.prepare_steps: each step of turning a picture of one digit into the 28x28 pixels the
 // perceptron sees. Leaving a step out shows what it does: crop: false scales the whole picture, centre: false
 // puts the digit in the frame's top left corner, scale: false leaves the pixels 0..255. Returns {ink, cropped,
-// scaled, pixels, others}: pictures, but pixels, a Float32Array of 784, and others, how many other marks of
-// similar size were left out.
+// scaled, pixels, others, hints}: pictures, but pixels, a Float32Array of 784; others, how many other marks
+// of similar size were left out; and hints, short lines for a picture that may not read well.
 export function prepareSteps(grey, { crop = true, centre = true, scale = true } = {}) {
   const found = findInk(grey);
-  let { digit: cropped, others } = largestMark(found);
+  let { digit: cropped, others, hints } = largestMark(found);
   const ink = picture(grey.width, grey.height, found.ink.values.map((value) => Math.min(Math.max(value, 0), 1)));
   if (!crop) cropped = ink;
   const scaled = resized(cropped, 20 / Math.max(cropped.width, cropped.height));
@@ -202,7 +280,7 @@ export function prepareSteps(grey, { crop = true, centre = true, scale = true } 
     }
   }
   const strongest = largestOf(frame), most = scale ? 1 : 255;
-  return { ink, cropped, scaled, pixels: frame.map((value) => value / strongest * most), others };
+  return { ink, cropped, scaled, pixels: frame.map((value) => value / strongest * most), others, hints };
 }
 
 // Twin of prepare.prepare_image: the 28x28 pixels, 0..1, the perceptron sees, and how many other marks of

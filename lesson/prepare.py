@@ -37,12 +37,24 @@ THINNEST_STROKE = 0.08
 # A digit's ink stands out from the paper by several times the spread of the camera's
 # grain; pure noise, once averaged as below, by about one time.
 INK_OVER_GRAIN = 3
-# Ruled paper's lines run straight across at least this share of the picture, tilted at most the second share
-# (about 2 degrees, as a page lies under a camera), and are at most the third share of its longer side thick:
-# far thinner than a digit's strokes. It takes RULED_LINES of them, all at one slope, to make ruled paper: one
-# or two long thin strokes may be the digit's own.
-RULED_LINE_SPAN, RULED_LINE_TILT, RULED_LINE_WIDTH = 0.7, 0.03, 0.015
+# Ruled paper's lines run straight across at least this share of the picture (where no stroke crosses them),
+# tilted at most the second share (about 2 degrees, as a page lies under a camera), and are well under twice the
+# third share of its longer side thick: far thinner than a digit's strokes. It takes RULED_LINES of them, all at
+# one slope, to make ruled paper: one or two long thin strokes may be the digit's own.
+RULED_LINE_SPAN, RULED_LINE_TILT, RULED_LINE_WIDTH = 0.5, 0.03, 0.015
 RULED_LINES = 3
+# A picture that is answered may still get a hint, on the answer's line. Even MNIST's boldest digits, but for
+# narrow ones such as a one, cover at most three quarters of their box: "ink" that covers more is a block.
+FILLED_CROP = 0.75
+FILLED = "the ink fills the whole picture: is the paper darker than the pen?"
+# Strokes under this share of the digit's size, half of THINNEST_STROKE, are thickened a great deal (see
+# largest_mark), and small loops close up.
+THIN_PEN = 0.04
+THIN = "a thin pen: a thicker brush reads better"
+# A digit under the first share of the picture's longer side is small in it; so is one under the second share
+# whose strokes are over the third share of its size, a pen too thick for it, which fills its loops.
+SMALL_DIGIT, SMALL_FOR_ITS_PEN, THICK_PEN = 0.1, 0.5, 0.25
+SMALL = "a small digit: draw it larger"
 BLANK = "looks blank: no digit found; write darker and larger, and keep glare off the ink"
 
 
@@ -158,22 +170,26 @@ def find_ink(grey):
     blur = max(grey.shape) / 400
     if blur >= 0.5:
         ink = ndimage.gaussian_filter(ink, blur)
-    return without_ruled_lines(ink, grain), grain
+    return without_ruled_lines(ink), grain
 
 
-def without_ruled_lines(ink, grain):
+def without_ruled_lines(ink):
     """ink (see find_ink) with ruled paper's lines left out: long thin straight marks across the picture, at one
-    slope. Where a stroke of the digit crosses a line, the line is kept, so the stroke is not cut."""
+    slope. Where a stroke of the digit crosses a line, the stroke is kept whole."""
     height, width = ink.shape
-    # Faint lines count too, but not the paper's grain.
-    level = max(FAINTEST_INK / 4, INK_OVER_GRAIN * grain)
+    # A thin mark across the picture stands out from the ink a little above and below it, where a thicker
+    # stroke, or a stroke crossing it, does not: how far it stands out is what a line adds to the paper.
+    reach = max(1, round(RULED_LINE_WIDTH * max(height, width)))
+    rows = np.arange(height)
+    around = np.maximum(ink[np.maximum(rows - reach, 0)], ink[np.minimum(rows + reach, height - 1)])
+    line = ink - around
     # The lines run across the picture, so every second column is plenty to find them.
-    rows, columns = np.nonzero(ink[:, ::2] > level)
+    rows, columns = np.nonzero(line[:, ::2] > FAINTEST_INK / 4)
     columns = 2 * columns
     most = round(RULED_LINE_TILT * width)
     needed = RULED_LINE_SPAN * len(range(0, width, 2))
     # Try each slope, from lines `most` pixels higher at the right edge than at the left to `most` pixels lower,
-    # and keep the one along which the most rows are nearly all ink.
+    # and keep the one along which the most rows stand out nearly all the way across.
     slope, full = 0, np.zeros(0, bool)
     for drop in range(-most, most + 1):
         # The row each pixel's line starts from at the left edge, counted from `most` rows above the picture.
@@ -181,26 +197,24 @@ def without_ruled_lines(ink, grain):
         along = np.bincount(starts, minlength=height + 2 * most) >= needed
         if along.sum() > full.sum():
             slope, full = drop, along
-    # Each run of full rows is one line; a thick one is a stroke, such as a digit's bar drawn with a marker.
+    # Each run of such rows is one line.
     edges = np.diff(np.concatenate([[0], full, [0]]).astype(np.int8))
     firsts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    thin = stops - firsts <= max(1, RULED_LINE_WIDTH * max(height, width))
-    if thin.sum() < RULED_LINES:
+    if len(firsts) < RULED_LINES:
         return ink
     every_column = np.arange(width)
     down = np.floor(slope * every_column / width + 0.5).astype(int) - most
     cleaned = ink.copy()
-    for first, stop in zip(firsts[thin], stops[thin]):
-        # The line, with its soft edges a row beyond; a stroke crosses it where there is ink just beyond those.
-        top, bottom = first - 1 + down, stop + down
-        crossed = np.zeros(width, bool)
-        for beyond in (top - 1, bottom + 1):
-            inside = (beyond >= 0) & (beyond < height)
-            crossed[inside] |= ink[beyond[inside], every_column[inside]] > level
-        for row in range(stop - first + 2):
-            at = top + row
-            remove = (at >= 0) & (at < height) & ~crossed
-            cleaned[at[remove], every_column[remove]] = 0
+    for first, stop in zip(firsts, stops):
+        # The line with its soft edges, a row beyond, becomes the paper just beyond those, above and below it,
+        # where the picture holds all of these rows.
+        rows = np.arange(first - 2, stop + 2)[:, None] + down
+        columns = every_column[(rows[0] >= 0) & (rows[-1] < height)]
+        rows = rows[:, columns]
+        line = ink[rows[1:-1], columns] - np.maximum(ink[rows[0], columns], ink[rows[-1], columns])
+        # Where the pen crossed the line, its ink loses no more than the line's: nearly its strongest.
+        strength = np.percentile(line, 90) if line.size else 0
+        cleaned[rows[1:-1], columns] -= np.clip(line, 0, strength)
     return cleaned
 
 
@@ -220,7 +234,8 @@ def otsu_threshold(values):
 def largest_mark(ink, grain):
     """Crop ink (see find_ink) to its largest mark, leaving out specks, page edges and shadows.
 
-    Returns the cropped ink, 0..1, and how many other marks of similar size were left out.
+    Returns the cropped ink, 0..1, how many other marks of similar size were left out, and hints for a
+    picture that may not read well (FILLED, THIN, SMALL).
     """
     ink = np.clip(ink, 0, 1)
     if ink.max() < max(FAINTEST_INK, INK_OVER_GRAIN * grain):
@@ -278,6 +293,14 @@ def largest_mark(ink, grain):
     # A pen draws far thinner strokes than MNIST's, which are about a seventh of
     # the digit's size: thicken thin ones to that, keeping their soft edges.
     size, stroke = max(digit.shape), stroke_width(mark[crop])
+    hints = []
+    if mark[crop].mean() > FILLED_CROP and min(digit.shape) >= size / 2:
+        hints.append(FILLED)
+    if stroke < THIN_PEN * size:
+        hints.append(THIN)
+    picture = max(ink.shape)
+    if size < SMALL_DIGIT * picture or size < SMALL_FOR_ITS_PEN * picture and stroke > THICK_PEN * size:
+        hints.append(SMALL)
     if stroke < THINNEST_STROKE * size:
         # Everything within reach of a stroke becomes ink, as if drawn with a round
         # marker, with an edge a pixel wide.
@@ -285,7 +308,7 @@ def largest_mark(ink, grain):
         margin = int(reach) + 2
         distance = ndimage.distance_transform_edt(~np.pad(mark[crop], margin))
         digit = np.maximum(np.pad(digit, margin), np.clip(reach + 1 - distance, 0, 1))
-    return digit.astype(np.float32), others
+    return digit.astype(np.float32), others, hints
 
 
 def stroke_width(strokes):
@@ -313,11 +336,12 @@ def prepare_steps(grey, crop=True, centre=True, scale=True):
 
     Returns a dict: "ink", how strongly each pixel is ink, 0..1; "cropped",
     the digit cut out; "scaled", 20 pixels on its longer side; "pixels", the
-    28x28 the perceptron sees; and "others", how many other marks of similar
-    size were left out.
+    28x28 the perceptron sees; "others", how many other marks of similar
+    size were left out; and "hints", short lines for a picture that may not
+    read well, such as THIN for a thin pen.
     """
     ink, grain = find_ink(grey)
-    cropped, others = largest_mark(ink, grain)
+    cropped, others, hints = largest_mark(ink, grain)
     ink = np.clip(ink, 0, 1)
     if not crop:
         cropped = ink
@@ -336,7 +360,8 @@ def prepare_steps(grey, crop=True, centre=True, scale=True):
 
     # Scale to 0..1, with the strongest ink at 1, like a scaled MNIST digit.
     pixels = frame / frame.max() * (1 if scale else 255)
-    return {"ink": ink, "cropped": cropped, "scaled": scaled, "pixels": pixels, "others": others}
+    return {"ink": ink, "cropped": cropped, "scaled": scaled, "pixels": pixels, "others": others,
+            "hints": hints}
 
 
 def prepare_image(grey):

@@ -6,6 +6,7 @@ import io
 import numpy as np
 import PIL.Image
 import PIL.ImageDraw
+from scipy import ndimage
 
 HEIGHT, WIDTH = 800, 600
 BLUE, BLACK = (25, 35, 110), (20, 20, 20)
@@ -21,6 +22,21 @@ def ink_on_canvas(pixels, rng, size=None, place=None):
     ink = np.zeros((HEIGHT, WIDTH), np.float32)
     ink[top:top + size, left:left + size] = np.asarray(digit, np.float32) / 255
     return ink
+
+
+def ruled_lines(rng, spacing=None, width=None, strength=None, tilt=None, shape=(HEIGHT, WIDTH)):
+    """Where a page's ruled lines are, 0..1, on a canvas of this shape: across the whole page, evenly spaced,
+    thin and light (a share `strength` of the pen's darkness), and tilted a little (rows per column), as a
+    page lies under a camera."""
+    spacing = spacing or rng.uniform(35, 60)
+    width = width or rng.uniform(1.5, 3)
+    strength = strength or rng.uniform(0.3, 0.5)
+    tilt = rng.uniform(-0.015, 0.015) if tilt is None else tilt
+    rows, columns = np.indices(shape, dtype=np.float32)
+    # How far each pixel is from the nearest line, along the page.
+    across = (rows - tilt * columns - rng.uniform(0, spacing)) % spacing
+    away = np.minimum(across, spacing - across)
+    return strength * np.clip(width / 2 + 0.5 - away, 0, 1)
 
 
 def photo(ink, rng, kind="jpeg", colour=BLUE):
@@ -96,3 +112,62 @@ def strokes_drawn(strokes, size=280, width=20, ink=0, paper=255):
         for x, y in (stroke[0], stroke[-1]):
             draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=ink)
     return np.asarray(image, dtype=np.float32)
+
+
+def thinned(mask):
+    """A mask's strokes thinned to lines one pixel wide along their middle (Zhang and Suen's method): the
+    path a thin pen would take to draw them."""
+    mask = np.pad(np.asarray(mask, bool), 1)
+    while True:
+        removed = False
+        for step in (0, 1):
+            # The eight neighbours, clockwise from the one above.
+            up, up_right, right, down_right = mask[:-2, 1:-1], mask[:-2, 2:], mask[1:-1, 2:], mask[2:, 2:]
+            down, down_left, left, up_left = mask[2:, 1:-1], mask[2:, :-2], mask[1:-1, :-2], mask[:-2, :-2]
+            around = [up, up_right, right, down_right, down, down_left, left, up_left]
+            neighbours = sum(side.astype(np.uint8) for side in around)
+            # Where the ring of neighbours changes from paper to ink: once, at a stroke's edge.
+            changes = sum((~first & second).astype(np.uint8)
+                          for first, second in zip(around, around[1:] + around[:1]))
+            if step == 0:
+                open_side = ~(up & right & down) & ~(right & down & left)
+            else:
+                open_side = ~(up & right & left) & ~(up & down & left)
+            edge = mask[1:-1, 1:-1] & (neighbours >= 2) & (neighbours <= 6) & (changes == 1) & open_side
+            if edge.any():
+                mask[1:-1, 1:-1] &= ~edge
+                removed = True
+        if not removed:
+            return mask[1:-1, 1:-1]
+
+
+def painted(pixels, canvas=(600, 450), size=300, place=(50, 50), brush=3, paper=255, ink=0):
+    """A real 28x28 digit drawn again in a paint program: its strokes thinned to their middle line, scaled so
+    its 28x28 box is `size` pixels, and painted with a round brush `brush` pixels wide, with soft edges, on a
+    flat canvas (width, height) of one grey. Returns grey values 0..255."""
+    enlarged = PIL.Image.fromarray(pixels).resize((size, size), PIL.Image.Resampling.BILINEAR)
+    middle = thinned(np.asarray(enlarged) > 127)
+    margin = int(brush) + 2
+    distance = ndimage.distance_transform_edt(~np.pad(middle, margin))
+    coverage = np.clip(brush / 2 + 0.5 - distance, 0, 1)
+    width, height = canvas
+    covered = np.zeros((height + 2 * margin, width + 2 * margin), np.float32)
+    top, left = place
+    covered[top:top + coverage.shape[0], left:left + coverage.shape[1]] = coverage
+    covered = covered[margin:-margin, margin:-margin]
+    return np.float32(paper) + (ink - paper) * covered
+
+
+# A paint program's canvas, at most 600 pixels on its longer side as predict.py works on it: (width, height).
+CANVASES = [(600, 450), (600, 400), (500, 500), (450, 600), (400, 300)]
+
+
+def painted_at_random(pixels, rng):
+    """A real 28x28 digit painted with a thin brush (see painted), of a random size, place and width, in a
+    dark grey, on a random canvas of flat white or flat grey."""
+    width, height = CANVASES[int(rng.integers(len(CANVASES)))]
+    size = int(rng.uniform(0.45, 0.95) * min(width, height))
+    place = int(rng.integers(0, height - size + 1)), int(rng.integers(0, width - size + 1))
+    paper = 255 if rng.random() < 0.5 else int(rng.integers(170, 231))
+    brush, ink = float(rng.uniform(1.5, 4)), int(rng.integers(0, 60))
+    return painted(pixels, (width, height), size, place, brush, paper, ink)

@@ -296,6 +296,7 @@ def pictures():
     greys["blank paper"] = np.full((280, 280), 255, np.float32)
     greys["a few noisy pixels"] = np.array([[242, 184, 129, 221, 159], [230, 64, 47, 79, 19], [207, 239, 120, 89, 151]])
     greys["blank paper with grain"] = np.clip(200 + 6 * rng.standard_normal((300, 400)), 0, 255).astype(np.float32)
+    greys.update(drawn_and_ruled(x_test, digits_test, rng))
     fixture = []
     for name, grey in greys.items():
         grey = np.asarray(grey, np.float32)
@@ -304,10 +305,12 @@ def pictures():
         try:
             ink, grain = prepare.find_ink(grey)
             case["grain"] = grain
-            if grey.size <= 300 * 300:  # Larger inks make the file large; their digit and pixels still tell.
+            # Larger inks make the file large, and so would those of the pictures there for their hints (or
+            # none); their digit and pixels still tell.
+            if grey.size <= 300 * 300 and not name.endswith("hint)"):
                 case["ink"] = ink.astype(np.float32)
-            digit, others = prepare.largest_mark(ink, grain)
-            case.update(digit=digit, others=others)
+            digit, others, hints = prepare.largest_mark(ink, grain)
+            case.update(digit=digit, others=others, hints=hints)
             case["pixels"], _ = prepare.prepare_image(grey)
             # Each step left out in turn, as the playground lets a learner do.
             case["without"] = {step: prepare.prepare_steps(grey, **{step: False})["pixels"]
@@ -316,6 +319,67 @@ def pictures():
             case["error"] = str(error)
         fixture.append(case)
     return fixture
+
+
+def drawn_and_ruled(x_test, digits_test, rng):
+    """Real digits drawn with a thin brush on a paint program's flat canvas, and written on ruled paper; and
+    pictures that get each of prepare.py's hints, or only just do not. Each setting for ruled lines and hints
+    decides at least one of these, so that the page's twin is held to each of them."""
+    from lesson import prepare
+
+    from drawings import FIVE, ink_on_canvas, moved, painted, photo, ruled_lines, strokes_drawn
+
+    def read(pixels):
+        """pixels as predict.py reads them from a PNG, in whole grey levels."""
+        saved = io.BytesIO()
+        PIL.Image.fromarray(np.uint8(np.round(pixels))).save(saved, "PNG")
+        return np.round(prepare.read_image(saved))
+
+    def on_page(digit, lines, place, size):
+        ink = np.zeros(lines.shape, np.float32)
+        ink[place[0]:place[0] + size, place[1]:place[1] + size] = np.asarray(
+            PIL.Image.fromarray(digit).resize((size, size), PIL.Image.Resampling.BILINEAR)) / 255
+        return np.round(230 - 200 * np.maximum(ink, lines))
+
+    five = x_test[np.flatnonzero(digits_test == 5)]
+    greys = {}
+    # A 3-pixel brush on a 1024x768 canvas: under half a percent of the picture is ink, so the furthest pixel
+    # tells which way round it is.
+    greys["a thin brush on a paint program's white canvas (a hint)"] = read(
+        painted(five[2], (1024, 768), 420, (180, 300), 3))
+    greys["a thin brush on a flat grey canvas (a hint)"] = read(
+        painted(five[2], (512, 384), 210, (90, 150), 1.5, paper=200))
+    greys["a brush only just thick enough (no hint)"] = read(painted(five[5], (300, 200), 135, (25, 75), 3))
+    ink = ink_on_canvas(five[1], rng, size=380, place=(200, 120))
+    greys["a photo of a five on ruled paper"] = np.round(prepare.read_image(io.BytesIO(photo(
+        np.maximum(ink, ruled_lines(rng, 45, 2.5, 0.45, 0.012)), rng))))
+    # Three lines, at rows 38, 98 and 158: the lowest of them below the digit, and cut short.
+    lines = ruled_lines(np.random.default_rng(0), 60, 1.5, 0.4, 0.0, shape=(200, 240))
+    for share, name in [(0.55, "three ruled lines, one across just over half"),
+                        (0.45, "two ruled lines, and one across under half")]:
+        partial = lines.copy()
+        partial[150:, int(share * 240):] = 0
+        greys[name] = on_page(five[6], partial, (10, 60), 130)
+    greys["ruled lines tilted more than is looked for"] = on_page(
+        five[7], ruled_lines(rng, 50, 1.2, 0.45, 0.036, shape=(200, 600)), (30, 230), 150)
+    # A light note on a dark table: the note is taken for the ink.
+    note = np.full((200, 150), 45, np.float32)
+    note[40:160, 27:123] = 210
+    written = PIL.Image.fromarray(five[8]).resize((114, 114), PIL.Image.Resampling.BILINEAR)
+    note[43:157, 18:132] -= 180 * np.asarray(written) / 255
+    greys["a note on a dark table (a hint)"] = np.round(np.clip(note, 0, 255))
+    # Fives on half the pad, with the pen as thick as at 280 pixels: small ones are blobs.
+    for scale, pen, hint in [(0.25, 20, "a hint"), (0.5, 38, "a hint"), (0.55, 42, "no hint")]:
+        greys[f"a five {scale} of the pad's size, pen {pen} ({hint})"] = strokes_drawn(
+            moved(FIVE, scale / 2, 5, 5), size=140, width=pen // 2)
+    # A one as wide as nearly half its height fills its box, as a one does; one over half as wide is a block.
+    for pen, hint in [(30, "no hint"), (42, "a hint")]:
+        greys[f"a one drawn with a pen {pen} wide ({hint})"] = strokes_drawn([[(50, 30), (50, 70)]], size=100,
+                                                                             width=pen)
+    for size, hint in [(15, "a hint"), (18, "no hint")]:
+        greys[f"a five {size} pixels tall on a page of 200 ({hint})"] = strokes_drawn(
+            moved(FIVE, size / 200, 30, 40), size=200, width=3)
+    return greys
 
 
 def colours():

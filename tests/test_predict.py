@@ -414,12 +414,12 @@ def test_a_heavy_shadow_along_any_edge_is_left_out_and_the_digit_kept_whole():
     ring = np.zeros((200, 200), np.float32)  # A thin zero, 40 by 30, in the middle.
     ring[60:100, 85:115] = 1
     ring[62:98, 87:113] = 0
-    alone, others = prepare.largest_mark(ring, 0.0)
+    alone, others, _ = prepare.largest_mark(ring, 0.0)
     assert alone.shape == (40, 30) and others == 0
     shadowed = ring.copy()
     shadowed[170:, :] = 1  # Along the bottom edge.
     for turns in range(4):  # Then along the right, the top and the left.
-        digit, others = prepare.largest_mark(np.rot90(shadowed, turns).copy(), 0.0)
+        digit, others, _ = prepare.largest_mark(np.rot90(shadowed, turns).copy(), 0.0)
         np.testing.assert_array_equal(digit, np.rot90(alone, turns), err_msg=f"{turns} quarter turns")
         assert others == 0
 

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { findInk, largestMark, prepareImage, prepareSteps } from "../../lesson/prepare.js";
 import { fixture, largestDifference } from "./fixtures.js";
 
-for (const { name, grey: read, ink, grain, digit, others, pixels, without, error } of fixture("prepare")) {
+const pictures = fixture("prepare");
+for (const { name, grey: read, ink, grain, digit, others, hints, pixels, without, error } of pictures) {
   test(`${name}: prepared as lesson/prepare.py prepares it`, () => {
     const grey = { width: read.width, height: read.height, values: Float32Array.from(read.values) };
     if (error !== undefined && grain === undefined) {
@@ -23,10 +24,12 @@ for (const { name, grey: read, ink, grain, digit, others, pixels, without, error
     }
     const mark = largestMark(found);
     assert.deepEqual([mark.digit.width, mark.digit.height, mark.others], [digit.width, digit.height, others]);
+    assert.deepEqual(mark.hints, hints, "the hints");
     assert.ok(largestDifference(mark.digit.values, digit.values) < 1e-4, "the cropped digit");
     const prepared = prepareImage(grey);
     assert.ok(largestDifference(prepared.pixels, pixels.values) < 1e-4, "the 28x28 pixels");
     assert.equal(prepared.others, others);
+    assert.deepEqual(prepareSteps(grey).hints, hints, "the hints prepareSteps gives");
     // Each step left out, as prepare.prepare_steps leaves it out: 0..255 when the pixels are not scaled.
     for (const step of ["crop", "centre", "scale"]) {
       const mine = prepareSteps(grey, { [step]: false }).pixels;
