@@ -69,15 +69,16 @@ export function withoutRuledLines(ink) {
     }
   }
   const most = pythonRound(RULED_LINE_TILT * width), needed = RULED_LINE_SPAN * Math.ceil(width / 2);
-  // The slope along which the most rows stand out nearly all the way across.
-  let slope = 0, full = [], fullRows = 0;
+  // The slope along which what stands out is gathered into the fewest rows: the sum of their counts' squares.
+  let slope = 0, counts = null, gathered = -1;
   for (let drop = -most; drop <= most; drop++) {
-    const counts = new Int32Array(height + 2 * most);
-    for (let i = 0; i < rows.length; i++) counts[rows[i] - Math.floor(drop * columns[i] / width + 0.5) + most]++;
-    const along = Array.from(counts, (count) => count >= needed), alongRows = along.filter(Boolean).length;
-    if (alongRows > fullRows) [slope, full, fullRows] = [drop, along, alongRows];
+    const along = new Int32Array(height + 2 * most);
+    for (let i = 0; i < rows.length; i++) along[rows[i] - Math.floor(drop * columns[i] / width + 0.5) + most]++;
+    const squares = along.reduce((sum, count) => sum + count * count, 0);
+    if (squares > gathered) [slope, counts, gathered] = [drop, along, squares];
   }
-  // Each run of such rows is one line, from its first row to the row after its last.
+  // Each run of rows that stand out nearly all the way across is one line, from its first row to the row after.
+  const full = Array.from(counts, (count) => count >= needed);
   const lines = [];
   full.forEach((isFull, start) => {
     if (isFull && full[start - 1]) lines[lines.length - 1][1] = start + 1;

@@ -189,15 +189,17 @@ def without_ruled_lines(ink):
     most = round(RULED_LINE_TILT * width)
     needed = RULED_LINE_SPAN * len(range(0, width, 2))
     # Try each slope, from lines `most` pixels higher at the right edge than at the left to `most` pixels lower,
-    # and keep the one along which the most rows stand out nearly all the way across.
-    slope, full = 0, np.zeros(0, bool)
+    # and keep the one along which what stands out is gathered into the fewest rows: the sum of the squares of
+    # their counts is largest along the lines.
+    slope, counts, gathered = 0, None, -1
     for drop in range(-most, most + 1):
         # The row each pixel's line starts from at the left edge, counted from `most` rows above the picture.
         starts = rows - np.floor(drop * columns / width + 0.5).astype(int) + most
-        along = np.bincount(starts, minlength=height + 2 * most) >= needed
-        if along.sum() > full.sum():
-            slope, full = drop, along
-    # Each run of such rows is one line.
+        along = np.bincount(starts, minlength=height + 2 * most)
+        if np.sum(along ** 2) > gathered:
+            slope, counts, gathered = drop, along, np.sum(along ** 2)
+    # Each run of rows that stand out nearly all the way across is one line.
+    full = counts >= needed
     edges = np.diff(np.concatenate([[0], full, [0]]).astype(np.int8))
     firsts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     if len(firsts) < RULED_LINES:
@@ -208,13 +210,13 @@ def without_ruled_lines(ink):
     for first, stop in zip(firsts, stops):
         # The line with its soft edges, a row beyond, becomes the paper just beyond those, above and below it,
         # where the picture holds all of these rows.
-        rows = np.arange(first - 2, stop + 2)[:, None] + down
-        columns = every_column[(rows[0] >= 0) & (rows[-1] < height)]
-        rows = rows[:, columns]
-        line = ink[rows[1:-1], columns] - np.maximum(ink[rows[0], columns], ink[rows[-1], columns])
+        band = np.arange(first - 2, stop + 2)[:, None] + down
+        across = every_column[(band[0] >= 0) & (band[-1] < height)]
+        band = band[:, across]
+        standing = ink[band[1:-1], across] - np.maximum(ink[band[0], across], ink[band[-1], across])
         # Where the pen crossed the line, its ink loses no more than the line's: nearly its strongest.
-        strength = np.percentile(line, 90) if line.size else 0
-        cleaned[rows[1:-1], columns] -= np.clip(line, 0, strength)
+        strength = np.percentile(standing, 90) if standing.size else 0
+        cleaned[band[1:-1], across] -= np.clip(standing, 0, strength)
     return cleaned
 
 

@@ -430,3 +430,32 @@ def test_a_few_noisy_pixels_are_blank_not_a_crash(tmp_path):
     PIL.Image.fromarray(noise).save(tmp_path / "noise.png")
     with pytest.raises(command_line.InputError, match=prepare.BLANK):
         prepare.prepare_image(prepare.read_image(tmp_path / "noise.png"))
+
+
+def test_a_thin_stroke_on_a_flat_canvas_is_ink_whichever_way_round():
+    """A line two pixels wide across 400x300: under half a percent of the picture, so the paper is both the
+    furthest half a percent on each side. The furthest pixel tells dark ink on light paper from light on dark."""
+    for paper, pen in [(255, 0), (200, 0), (0, 255)]:
+        canvas = np.full((300, 400), paper, np.float32)
+        canvas[150:152, 100:300] = pen
+        ink, _ = prepare.find_ink(canvas)
+        assert ink[150:152, 120:280].min() > 0.3 and ink[:100].max() < 0.01, (paper, pen)
+
+
+def test_ruled_lines_are_left_out_and_a_stroke_across_them_is_kept_whole():
+    """Four thin faint lines across a page, tilted a little, and a thick stroke down across them: the lines go,
+    the stroke stays as it was, even where it crosses a line. One or two such lines, or a thick bar across, may
+    be a digit's own, and stay."""
+    rows, columns = np.indices((300, 400))
+    lines = np.zeros((300, 400), np.float32)
+    for start in (40, 110, 180, 250):
+        lines[np.abs(rows - start - 0.02 * columns) < 1] = 0.3  # Two pixels thick, 8 pixels lower at the right.
+    stroke = np.zeros_like(lines)
+    stroke[30:280, 190:215] = 0.9
+    cleaned = prepare.without_ruled_lines(np.maximum(lines, stroke))
+    np.testing.assert_allclose(cleaned, stroke, atol=1e-6)
+    for kept in (np.maximum(np.where(rows < 150, lines, 0), stroke), np.maximum(lines * (rows < 100), stroke)):
+        np.testing.assert_array_equal(prepare.without_ruled_lines(kept), kept)
+    bar = np.zeros_like(lines)
+    bar[140:170, 20:380] = 0.9  # A marker's bar across the page, thirty pixels thick.
+    np.testing.assert_array_equal(prepare.without_ruled_lines(bar), bar)
