@@ -1,5 +1,6 @@
-"""Pictures of digits for the tests: photos of real sample digits on paper, pens of every width, and
-strokes as the playground's pad draws them."""
+"""Pictures of digits for the tests: photos of real sample digits on paper, plain or ruled; real digits
+drawn again with a thin brush on a paint program's canvas; pens of every width; and strokes as the
+playground's pad draws them."""
 
 import io
 
