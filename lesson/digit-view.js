@@ -38,6 +38,8 @@ export function digitView(elements) {
     elements.seen.setAttribute("aria-label", seen ? "What it sees: the digit in 28 by 28 pixels, white on black"
       : "What it sees: nothing yet");
     elements.answering.textContent = model ? model.description : "";
+    // predict.py's hints, for a drawing that may not read well.
+    elements.hint.textContent = steps?.hints.length ? `Hint: ${steps.hints.join("; ")}.` : "";
     const verdict = elements.verdict;
     const blank = !seen || !model?.weights || !model.weights.every(Number.isFinite) || model.untrained;
     verdict.className = blank ? "waiting" : "";

@@ -48,7 +48,7 @@ const weights = weightsView({
   low: element("scale-low"), high: element("scale-high"), slider: element("frame"), play: element("play"),
 });
 const digit = digitView({
-  verdict: element("verdict"), answering: element("answering"), ink: element("step-ink"),
+  verdict: element("verdict"), hint: element("hint"), answering: element("answering"), ink: element("step-ink"),
   cropped: element("step-cropped"), scaled: element("step-scaled"), seen: element("seen"), push: element("push"),
   why: element("why"), useCrop: element("use-crop"), useCentre: element("use-centre"), useScale: element("use-scale"),
 });

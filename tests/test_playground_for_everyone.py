@@ -395,3 +395,16 @@ def test_the_linear_units_steps_grow_30_to_50_times_as_the_answer_key_says(lapto
     times = [int(found) for found in re.findall(r"the largest (\d+) times", laptop.text_content("#log"))]
     assert len(times) >= 6 and all(30 <= grown <= 50 for grown in times[1:]), times
     assert "From the third batch on, each batch's outputs have the\n  other sign, and are 30 to 50 times larger" in TEACHING
+
+
+def test_a_small_digit_on_the_pad_gets_predict_pys_hint(laptop, model_path, tmp_path, capsys):
+    from drawings import moved
+
+    small = moved(FIVE, 0.08, 110, 110)
+    draw(laptop, small)
+    hint = laptop.text_content("#hint")
+    grey = prepare.read_image(the_pad_as_png(laptop, tmp_path / "small.png"))
+    hints = prepare.prepare_steps(grey)["hints"]
+    assert hints and hint == f"Hint: {'; '.join(hints)}."
+    draw(laptop, FIVE)
+    assert laptop.text_content("#hint") == ""
