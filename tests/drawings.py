@@ -9,7 +9,7 @@ import PIL.Image
 import PIL.ImageDraw
 from scipy import ndimage
 
-HEIGHT, WIDTH = 800, 600
+HEIGHT, WIDTH = 600, 450
 BLUE, BLACK = (25, 35, 110), (20, 20, 20)
 # Seven in ten are plain phone JPEGs; the rest are the awkward kinds.
 KINDS = ["jpeg"] * 7 + ["exif", "16-bit png", "transparent"]
@@ -17,7 +17,7 @@ KINDS = ["jpeg"] * 7 + ["exif", "16-bit png", "transparent"]
 
 def ink_on_canvas(pixels, rng, size=None, place=None):
     """Where the ink is, 0..1: a 28x28 digit drawn large, off-centre, on an 800x600 canvas."""
-    size = size or int(rng.integers(140, 320))
+    size = size or int(rng.integers(105, 240))
     digit = PIL.Image.fromarray(pixels).resize((size, size), PIL.Image.Resampling.BILINEAR)
     top, left = place or (int(rng.integers(10, HEIGHT - size - 10)), int(rng.integers(10, WIDTH - size - 10)))
     ink = np.zeros((HEIGHT, WIDTH), np.float32)

@@ -1,12 +1,13 @@
 """Preparing the digits, and loading them from the sample, an .npz or the Keras cache."""
 
-import json
+import contextlib
+import importlib
+import io
+import os
 import pathlib
 import pickle
 import re
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -237,43 +238,32 @@ def test_the_cache_is_where_keras_writes_its_download(cache, tmp_path):
 
 # Keras decides its home folder as it starts, from KERAS_HOME and ~: so each case starts Keras' settings
 # module again, in a Python of its own. Should Keras move that module, this fails loudly.
-HOMES = r"""
-import importlib, json, os, sys
-sys.path.insert(0, sys.argv[1])
-from lesson import data
+def test_the_cache_is_where_keras_puts_its_downloads_wherever_its_home_is(tmp_path, monkeypatch):
+    """KERAS_HOME, with or without a ~ in it, and no KERAS_HOME, so ~/.keras: Keras' settings read afresh for
+    each, and its own download, of a file beside MNIST's, shows where MNIST's goes."""
+    from keras.src.backend import config
 
-import keras
-from keras.src.backend import config
-
-source, found = os.path.abspath("notes.txt"), {}
-for case, settings in json.loads(sys.argv[2]).items():
-    os.environ.pop("KERAS_HOME", None)
-    os.environ.update(settings)
-    importlib.reload(config)
-    # Keras' own download, of a file beside MNIST's, shows where MNIST's goes.
-    written = keras.utils.get_file(fname=case + ".txt", origin="file://" + source)
-    found[case] = [os.path.dirname(written), os.path.dirname(data.mnist_cache())]
-print(json.dumps(found))
-"""
-
-
-def test_the_cache_is_where_keras_puts_its_downloads_wherever_its_home_is(tmp_path):
-    """KERAS_HOME, with or without a ~ in it, and no KERAS_HOME, so ~/.keras."""
     (tmp_path / "notes.txt").write_text("not MNIST")
     (tmp_path / "keras-home").mkdir()  # Keras would make it where it stands, ~ and all.
     cases = {
-        "KERAS_HOME": {"KERAS_HOME": str(tmp_path / "own-home"), "HOME": str(tmp_path)},
-        "KERAS_HOME with ~": {"KERAS_HOME": "~/keras-home", "HOME": str(tmp_path)},
-        "no KERAS_HOME": {"HOME": str(tmp_path)},
+        "KERAS_HOME": ({"KERAS_HOME": str(tmp_path / "own-home")}, tmp_path / "own-home" / "datasets"),
+        "KERAS_HOME with ~": ({"KERAS_HOME": "~/keras-home"}, tmp_path / "keras-home" / "datasets"),
+        "no KERAS_HOME": ({}, tmp_path / ".keras" / "datasets"),
     }
-    found = subprocess.run([sys.executable, "-c", HOMES, str(ROOT), json.dumps(cases)], cwd=tmp_path,
-                           capture_output=True, text=True, check=True)
-    assert found.stderr == ""
-    assert json.loads(found.stdout.splitlines()[-1]) == {  # After Keras' "Downloading data from ..." lines.
-        "KERAS_HOME": [str(tmp_path / "own-home" / "datasets")] * 2,
-        "KERAS_HOME with ~": [str(tmp_path / "keras-home" / "datasets")] * 2,
-        "no KERAS_HOME": [str(tmp_path / ".keras" / "datasets")] * 2,
-    }
+    try:
+        for case, (settings, expected) in cases.items():
+            monkeypatch.delenv("KERAS_HOME")
+            monkeypatch.setenv("HOME", str(tmp_path))
+            for name, value in settings.items():
+                monkeypatch.setenv(name, value)
+            importlib.reload(config)
+            with contextlib.redirect_stdout(io.StringIO()):  # Keras' "Downloading data from ..." line.
+                written = keras.utils.get_file(fname=f"{case}.txt", origin=(tmp_path / "notes.txt").as_uri())
+            assert (os.path.dirname(written), os.path.dirname(data.mnist_cache())) == (str(expected),) * 2, case
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config)  # Keras' home is the tests' own again.
+    assert config.keras_home() == os.environ["KERAS_HOME"]
 
 
 def test_the_cache_follows_keras_to_tmp_when_its_home_cannot_be_written(monkeypatch, tmp_path):
