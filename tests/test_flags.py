@@ -217,8 +217,10 @@ def test_csv_never_replaces_a_file_it_did_not_write(sigmoid, small_npz, tmp_path
 def test_help_and_a_bad_flag_answer_before_keras_starts(program, flags, code, message, tmp_path):
     """--help and a mistyped flag need no Keras, which takes seconds to start. Run as a learner runs them,
     with Python listing each module it imports."""
+    # (Without a mutation run's setting, which mutmut's copy of the program cannot take as a program.)
+    environment = {name: value for name, value in os.environ.items() if name != "MUTANT_UNDER_TEST"}
     ran = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / program), *flags], cwd=tmp_path,
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, env=environment)
     imported = [line.split("|")[-1].strip() for line in ran.stderr.splitlines() if line.startswith("import time:")]
     said = [line for line in ran.stderr.splitlines() if not line.startswith("import time:")]
     assert "lesson.command_line" in imported  # The list is there to be read.
