@@ -29,6 +29,8 @@ def save(model, path):
     with command_line.writing(path):
         plain.save(path)
     command_line.print_written("Model written:", [path])
+    if not all(np.all(np.isfinite(weights)) for weights in plain.get_weights()):
+        print("  Its weights are not numbers (nan): training blew up, so predict.py and draw.py will refuse it.")
 
 
 def load(path):

@@ -250,6 +250,7 @@ def test_the_cache_is_where_keras_puts_its_downloads_wherever_its_home_is(tmp_pa
         "KERAS_HOME with ~": ({"KERAS_HOME": "~/keras-home"}, tmp_path / "keras-home" / "datasets"),
         "no KERAS_HOME": ({}, tmp_path / ".keras" / "datasets"),
     }
+    monkeypatch.chdir(tmp_path)  # Keras makes a home of "~/keras-home" where it stands, ~ and all.
     try:
         for case, (settings, expected) in cases.items():
             monkeypatch.delenv("KERAS_HOME")

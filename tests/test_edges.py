@@ -9,6 +9,7 @@ import threading
 
 from lesson import command_line, data, saved, scripts
 
+import keras
 import numpy as np
 import PIL.Image
 import pytest
@@ -147,9 +148,12 @@ def test_experiments_say_how_many_digits_they_need(experiment, digits, needed, s
 def test_a_model_whose_training_blew_up_is_refused(predict, saved_model, sample, tmp_path, capsys):
     blown = saved.load(str(saved_model[1]))
     blown.set_weights([np.full_like(weights, np.nan) for weights in blown.get_weights()])
-    blown.compile(loss="mse")
+    blown.compile(loss="mse", optimizer=keras.optimizers.SGD(0.5))
     path = str(tmp_path / "blown.keras")
-    blown.save(path)
+    capsys.readouterr()
+    saved.save(blown, path)  # As --save-model saves the linear unit's blown-up weights, it says so.
+    assert capsys.readouterr().out.endswith(f"  {path}\n  Its weights are not numbers (nan): training blew up, so "
+                                            "predict.py and draw.py will refuse it.\n")
     expected = (f"error: {path}: its weights are not numbers (nan), because its training blew up. The sigmoid "
                 "script's model works: python perceptron-sigmoid.py --save-model five.keras")
     image = digit_image(sample, tmp_path / "digit.png")
