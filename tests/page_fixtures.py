@@ -17,6 +17,7 @@ tests on the machine's other core while the Python tests run.
 
 import base64
 import contextlib
+import functools
 import io
 import json
 import math
@@ -98,6 +99,7 @@ def wrapped_texts(rng):
 # ---------------------------------------------------------------------------
 # The report, from made-up held-out outputs and histories.
 
+@functools.cache  # Also asked for by tests/test_twins.py.
 def report_cases():
     """report.held_out_check's text for each branch, and for random cases."""
     from lesson import report
@@ -258,6 +260,7 @@ def image_functions():
 # ---------------------------------------------------------------------------
 # The whole preparation, on real photos and drawings.
 
+@functools.cache  # Also asked for by tests/test_twins.py.
 def pictures():
     """Grey pictures of digits, each with what lesson/prepare.py makes of it, step by step."""
     from lesson import data, prepare
