@@ -40,6 +40,14 @@ def test_readme_shows_the_whole_diff_of_the_scripts():
     assert shown == diff.stdout
 
 
+
+def test_the_readme_names_the_whole_suite_and_the_quick_loop_and_ci_runs_the_whole():
+    commands = README.split("Tests, offline", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert commands == ["pip install -r requirements-dev.txt && python -m pytest", 'python -m pytest -m "not slow"']
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert "python -m pip install --quiet -r requirements-dev.txt" in ci
+    assert ci[-1] == "python -m pytest"  # The whole suite, last.
+
 GLOSSARY = ROOT / "docs" / "glossary.md"
 # The terms a reader of the lecture meets, each with a heading of its own, so that a link such as
 # docs/glossary.md#epoch reaches it.
