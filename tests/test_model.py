@@ -262,7 +262,10 @@ def check_of(outputs, lowest, highest, activation="linear"):
 def test_the_report_says_large_negative_and_positive_only_when_the_outputs_were_both():
     both = check_of(np.linspace(-2, 3, 100), -2000.0, 3000.0)
     assert "they ranged from -2000.0000 to 3000.0000, large negative and positive numbers." in both
-    for lowest, highest in [(-2000.0, 999.0), (-999.0, 3000.0), (5.0, 3000.0), (-3000.0, -5.0)]:
+    # Large means 1,000 or more either way, as the docs say.
+    for lowest, highest in [(-1000.0, 1000.0), (-1000.5, 1000.5)]:
+        assert "large negative and positive numbers" in check_of(np.linspace(-2, 3, 100), lowest, highest)
+    for lowest, highest in [(-2000.0, 999.5), (-999.5, 3000.0), (5.0, 3000.0), (-3000.0, -5.0)]:
         one = check_of(np.linspace(-2, 3, 100), lowest, highest)
         assert "large negative and positive" not in one and f"ranged from {report_number(lowest)} to" in one
 
@@ -280,6 +283,25 @@ def test_the_report_tells_outputs_within_0_and_1_from_outputs_beyond():
     assert ("The outputs are not numbers between 0 and 1. Over all the epochs of training they ranged from -0.6200 "
             "to 1.2100. On the held-out digits they run from -0.6200 to 1.2100. A sigmoid squashes every output "
             "into 0..1: see perceptron-sigmoid.py.") in beyond
+    # Above 1 with none below 0 is beyond too.
+    assert "The outputs are not numbers between 0 and 1." in check_of(np.linspace(0, 1.5, 100), 0.0, 1.5)
+
+
+def test_the_report_calls_an_output_of_exactly_one_half_not_five_as_kerass_accuracy_does():
+    outputs = np.full(100, 0.1)
+    outputs[0] = 0.5  # The first digit, a five.
+    text = check_of(outputs, 0.1, 0.5, "sigmoid")
+    assert "5 1 0.5000 not five (wrong)" in text
+    assert "It found 0 of the 10 fives" in text
+
+
+def test_the_report_calls_one_point_above_always_not_five_hardly_better_and_two_points_better():
+    for found, hardly in [(1, True), (2, False)]:
+        outputs = np.where(np.arange(100) % 10 == 0, 0.1, 0.2)
+        outputs[:10 * found:10] = 0.9  # Fives found: accuracy 91% or 92%, against 90% for always "not five".
+        text = check_of(outputs, 0.1, 0.9, "sigmoid")
+        assert f"Accuracy {90 + found}.0%" in text
+        assert ("against 90.0% for always answering \"not five\": hardly better." in text) == hardly
 
 
 def test_the_report_with_no_fives_says_so_truly():

@@ -253,25 +253,31 @@ def test_a_digit_written_across_ruled_paper_is_cropped_and_answered_as_on_plain_
 def test_a_hint_is_on_the_answers_line_for_ink_that_fills_its_box_and_a_small_digit(predict, saved_model, sample,
                                                                                    tmp_path, capsys):
     """A light note on a dark table, photographed with the digit written on it: the note is taken for the ink,
-    a block. A five 40 pixels tall on a page of 600, and a five drawn small on the pad, its strokes blobs. Each
-    answer's line says what may be wrong. The pad's own drawings get no hint."""
+    a block. A five 40 pixels tall on a page of 600, a five drawn small on the pad, its strokes blobs, and a small
+    solid blot. Each answer's line says what may be wrong, every hint in turn. The pad's own drawings get no hint."""
     _, model_path = saved_model
     _, (x_test, digits_test) = sample
     five = x_test[np.flatnonzero(digits_test == 5)[0]]
     note = np.full((600, 450), 45, np.float32)
     note[120:480, 80:370] = 210
     note[130:470, 55:395] -= 180 * np.asarray(PIL.Image.fromarray(five).resize((340, 340)), np.float32) / 255
+    blot = np.full((450, 600), 230, np.float32)
+    blot[200:240, 300:330] = 40  # A small solid blot, which gets both hints.
     pictures = {"note.png": np.clip(note, 0, 255),
                 "small.png": strokes_drawn(moved(FIVE, 0.2, 400, 300), size=600, width=6),
-                "pad.png": strokes_drawn(moved(FIVE, 0.25, 10, 10))}
+                "pad.png": strokes_drawn(moved(FIVE, 0.25, 10, 10)),
+                "blot.png": blot}
     for name, grey in pictures.items():
         PIL.Image.fromarray(np.uint8(np.round(grey))).save(tmp_path / name)
     code = command_line.run(predict.main, [str(model_path), *[str(tmp_path / name) for name in pictures]])
     printed = capsys.readouterr().out.splitlines()
     assert code == 0
-    for line, (name, hint) in zip(printed, [("note.png", prepare.FILLED), ("small.png", prepare.SMALL),
-                                            ("pad.png", prepare.SMALL)]):
-        assert re.fullmatch(rf"{re.escape(str(tmp_path / name))}: (five|not five) \(\d\.\d\d\); hint: "
-                            rf"{re.escape(hint)}", line), line
+    hints = [("note.png", [prepare.FILLED]), ("small.png", [prepare.SMALL]), ("pad.png", [prepare.SMALL]),
+             ("blot.png", [prepare.FILLED, prepare.SMALL])]
+    assert len(printed) == len(hints)
+    for line, (name, its_hints) in zip(printed, hints):
+        ending = "".join(f"; hint: {hint}" for hint in its_hints)
+        assert re.fullmatch(rf"{re.escape(str(tmp_path / name))}: (five|not five) \(\d\.\d\d\){re.escape(ending)}",
+                            line), line
     assert {name: prepare.prepare_steps(strokes_drawn(strokes))["hints"] for name, strokes in DRAWINGS.items()} == {
         name: [] for name in DRAWINGS}
