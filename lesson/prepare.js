@@ -126,7 +126,12 @@ export function otsuThreshold(values) {
 }
 
 // Twin of prepare.stroke_width.
-export function strokeWidth(mask, width, height) {
+export function strokeWidth(inside, insideWidth, insideHeight) {
+  // Beyond the mask is paper: a stroke along its edge has an edge there too.
+  const width = insideWidth + 2, height = insideHeight + 2, mask = new Uint8Array(width * height);
+  for (let row = 0; row < insideHeight; row++) {
+    mask.set(inside.subarray(row * insideWidth, (row + 1) * insideWidth), (row + 1) * width + 1);
+  }
   const distance = distanceTransform(mask, width, height);
   const middles = [];
   for (let row = 0; row < height; row++) {

@@ -315,6 +315,8 @@ def largest_mark(ink, grain):
 
 def stroke_width(strokes):
     """The usual width of the strokes in a mask: twice the distance from their middle to their edge."""
+    # Beyond the mask is paper: a stroke along its edge has an edge there too.
+    strokes = np.pad(strokes, 1)
     distance = ndimage.distance_transform_edt(strokes)
     middle = strokes & (distance == ndimage.maximum_filter(distance, size=3))
     return 2 * float(np.median(distance[middle]))
