@@ -199,6 +199,16 @@ export function boxes(labels, count, width) {
   return found;
 }
 
+// Twin of np.pad(values, margin, constant_values=fill): the image with margin pixels of fill all round it.
+export function padded(image, margin, fill = 0) {
+  const width = image.width + 2 * margin, height = image.height + 2 * margin;
+  const values = new image.values.constructor(width * height).fill(fill);
+  for (let row = 0; row < image.height; row++) {
+    values.set(image.values.subarray(row * image.width, (row + 1) * image.width), (row + margin) * width + margin);
+  }
+  return { width, height, values };
+}
+
 // Twin of scipy.ndimage.distance_transform_edt: for each pixel that is not 0, the distance to the nearest 0
 // (Felzenszwalb and Huttenlocher's method, a column at a time, then a row at a time).
 export function distanceTransform(mask, width, height) {

@@ -4,8 +4,8 @@
 // Python's within 1e-4 per pixel.
 
 import {
-  boxes, distanceTransform, everySecond, filled, gaussianBlur, label, largestOf, maximumFilter, median, percentile,
-  percentileFilter, picture, pythonRound, reflect, resized, resizeTo,
+  boxes, distanceTransform, everySecond, filled, gaussianBlur, label, largestOf, maximumFilter, median, padded,
+  percentile, percentileFilter, picture, pythonRound, reflect, resized, resizeTo,
 } from "./image.js";
 
 // The same settings as lesson/prepare.py.
@@ -128,10 +128,7 @@ export function otsuThreshold(values) {
 // Twin of prepare.stroke_width.
 export function strokeWidth(inside, insideWidth, insideHeight) {
   // Beyond the mask is paper: a stroke along its edge has an edge there too.
-  const width = insideWidth + 2, height = insideHeight + 2, mask = new Uint8Array(width * height);
-  for (let row = 0; row < insideHeight; row++) {
-    mask.set(inside.subarray(row * insideWidth, (row + 1) * insideWidth), (row + 1) * width + 1);
-  }
+  const { width, height, values: mask } = padded({ width: insideWidth, height: insideHeight, values: inside }, 1);
   const distance = distanceTransform(mask, width, height);
   const middles = [];
   for (let row = 0; row < height; row++) {
@@ -234,21 +231,12 @@ export function largestMark({ ink: found, grain }) {
   if (size < SMALL_DIGIT * whole || (size < SMALL_FOR_ITS_PEN * whole && stroke > THICK_PEN * size)) hints.push(SMALL);
   if (stroke < THINNEST_STROKE * size) {
     const thicker = (MNIST_STROKE * size - stroke) / 2, margin = Math.trunc(thicker) + 2;
-    const paddedWidth = cropWidth + 2 * margin, paddedHeight = cropHeight + 2 * margin;
-    const away = new Uint8Array(paddedWidth * paddedHeight).fill(1);
-    const padded = picture(paddedWidth, paddedHeight);
-    for (let row = 0; row < cropHeight; row++) {
-      for (let column = 0; column < cropWidth; column++) {
-        const i = (row + margin) * paddedWidth + column + margin;
-        away[i] = cropped[row * cropWidth + column] ? 0 : 1;
-        padded.values[i] = digit.values[row * cropWidth + column];
-      }
-    }
-    const distance = distanceTransform(away, paddedWidth, paddedHeight);
-    padded.values.forEach((value, i) => {
-      padded.values[i] = Math.max(value, Math.min(Math.max(thicker + 1 - distance[i], 0), 1));
+    const away = padded({ width: cropWidth, height: cropHeight, values: cropped.map((inMark) => 1 - inMark) }, margin, 1);
+    const distance = distanceTransform(away.values, away.width, away.height);
+    digit = padded(digit, margin);
+    digit.values.forEach((value, i) => {
+      digit.values[i] = Math.max(value, Math.min(Math.max(thicker + 1 - distance[i], 0), 1));
     });
-    digit = padded;
   }
   return { digit, others, hints };
 }

@@ -251,9 +251,14 @@ def image_functions():
     greys = {"rgba": rgba, "width": 17, "height": 23,
              "grey": np.asarray(PIL.Image.fromarray(rgba, "RGBA").convert("RGB").convert("L"), np.float32)}
     halves = list(rng.integers(-20, 20, 100) / 2) + list(rng.normal(0, 10, 100))
+    pads = []
+    for _ in range(20):
+        image, margin, fill = values(int(rng.integers(1, 30)), int(rng.integers(1, 30))), int(rng.integers(0, 5)), float(
+            rng.choice([0, 1]))
+        pads.append({"image": image, "margin": margin, "fill": fill, "padded": np.pad(image, margin, constant_values=fill)})
     return {"resize": resize, "percentileFilter": percentile_filter, "maximumFilter": maximum_filter,
             "label": labels, "distance": distances, "strokeWidth": widths, "blur": blur, "statistics": statistics,
-            "otsu": otsu, "centreOfMass": centres, "grey": greys,
+            "otsu": otsu, "centreOfMass": centres, "grey": greys, "padded": pads,
             "round": [{"value": value, "rounded": round(value)} for value in halves]}
 
 

@@ -3,8 +3,8 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import {
-  boxes, distanceTransform, gaussianBlur, greyFromRgba, label, maximumFilter, median, percentile, percentileFilter,
-  pythonRound, resizeTo,
+  boxes, distanceTransform, gaussianBlur, greyFromRgba, label, maximumFilter, median, padded, percentile,
+  percentileFilter, pythonRound, resizeTo,
 } from "../../lesson/image.js";
 import { centreOfMass, otsuThreshold, strokeWidth } from "../../lesson/prepare.js";
 import { fixture, largestDifference } from "./fixtures.js";
@@ -17,6 +17,12 @@ test("resizeTo is Pillow's resize with BILINEAR, up and down", () => {
     assert.deepEqual([mine.width, mine.height], [resized.width, resized.height]);
     // Pillow sums in float32 for "F" images, in its own order; 1e-6 of a value up to 1 is that rounding.
     assert.ok(largestDifference(mine.values, resized.values) < 1e-6, `${image.width}x${image.height} to ${width}x${height}`);
+  }
+});
+
+test("padded is np.pad with a constant", () => {
+  for (const { image, margin, fill, padded: wanted } of expected.padded) {
+    assert.deepEqual(padded(image, margin, fill), wanted, `margin ${margin}, fill ${fill}`);
   }
 });
 
